@@ -1,0 +1,50 @@
+#pragma once
+// Shared pieces of the subcommands. Each subcommand file adds itself to the CLI11 app and returns
+// the function that runs it; main.cpp only wires them together and maps errors to exit codes.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "kvsim/core/error.h"
+#include "kvsim/core/reader.h"
+#include "kvsim/kv/kv_policy.h"
+
+namespace kvsim::cli {
+
+/// Exit codes (DESIGN.md section 6).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitGateFailed = 3;
+
+using Runner = std::function<int()>;
+
+Runner add_run(CLI::App& app);
+Runner add_capacity(CLI::App& app);
+Runner add_list(CLI::App& app);
+Runner add_check(CLI::App& app);
+
+/// Location used for errors about command-line flags: "kvsim: error: --flag: ...".
+core::SourceLoc flag_loc();
+int64_t parse_int_flag(const std::string& flag, const std::string& text, core::IntRange range);
+double parse_number_flag(const std::string& flag, const std::string& text, core::Range range);
+
+/// Rethrow a ConfigError as an InputError at the flag that set its field (`flags`: field -> flag).
+[[noreturn]] void fail_config(const core::ConfigError& e,
+                              const std::map<std::string, std::string>& flags);
+
+/// The KV strategy flags shared by `capacity` and `replay`.
+struct KvFlags {
+  std::string file;  ///< --kv FILE: a YAML map of KV questions
+  std::string attention, precision, retention, window, allocation, block_tokens;
+  std::vector<std::string> sharing, tiers;
+
+  void add_to(CLI::App& cmd);
+  /// The policy from --kv, then each flag overriding its question. Conflicting flags are errors.
+  kv::KvPolicy build() const;
+};
+
+}  // namespace kvsim::cli

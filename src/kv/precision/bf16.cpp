@@ -1,0 +1,13 @@
+// `bf16`: bfloat16, 2 bytes per value
+#include "kvsim/kv/precision.h"
+
+namespace kvsim::kv {
+namespace {
+
+KVSIM_REGISTER(Precision, "bf16", "bfloat16, 2 bytes per value", [](core::MapReader& p) {
+  return GroupedPrecision::make(p, "bf16", /*bits=*/16, /*group_size=*/0, /*scale_bytes=*/2,
+                                /*zero_point=*/false, /*dequant_flops=*/0);
+});
+
+}  // namespace
+}  // namespace kvsim::kv
