@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   add(cli::add_capacity);
   add(cli::add_list);
   add(cli::add_check);
+  add(cli::add_predict);
+  add(cli::add_validate);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,8 @@ Runner add_run(CLI::App& app);
 Runner add_capacity(CLI::App& app);
 Runner add_list(CLI::App& app);
 Runner add_check(CLI::App& app);
+Runner add_predict(CLI::App& app);
+Runner add_validate(CLI::App& app);
 
 /// Location used for errors about command-line flags: "kvsim: error: --flag: ...".
 core::SourceLoc flag_loc();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kvsim/core/doc.h"
+#include "kvsim/hw/kernel_params.h"
 
 namespace kvsim::hw {
 
@@ -84,6 +85,7 @@ struct HardwareProfile {
   std::string price_source;
 
   Efficiency efficiency;
+  KernelParams kernels;  ///< fitted kernel-model constants (inherited ones already scaled)
   std::vector<std::string> notes;
 
   /// Every figure as read, keyed by its path ("memory.hbm.bandwidth_gb_s"), for provenance reports.
@@ -103,6 +105,12 @@ HardwareProfile parse_hardware_profile(const core::Doc& doc, const std::string& 
 HardwareProfile load_hardware(const std::string& name_or_path,
                               const core::SourceLoc& where = core::SourceLoc::of("kvsim"),
                               const std::string& label = "--hardware");
+
+/// `source`'s kernel parameters carried to `target`: times unchanged, per-unit bandwidth scaled by
+/// HBM bandwidth per SM, unit counts by SM count, achieved fractions by the ratio of the two
+/// profiles' global efficiencies (capped at 1).
+KernelParams scale_kernel_params(const KernelParams& source, const HardwareProfile& from,
+                                 const HardwareProfile& to);
 
 /// Names of the built-in profiles.
 std::vector<std::string> builtin_hardware_names();

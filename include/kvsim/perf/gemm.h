@@ -1,0 +1,36 @@
+#pragma once
+// GEMM C[m,n] = A[m,k] x B[k,n]: A is the activation (m tokens), B the weight. Output bf16.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "kvsim/hw/hardware_profile.h"
+#include "kvsim/perf/op_cost.h"
+
+namespace kvsim::perf {
+
+enum class GemmDtype { bf16, fp16, fp8, fp8_block };
+const char* to_string(GemmDtype d);
+std::optional<GemmDtype> parse_gemm_dtype(std::string_view s);
+
+/// Whether the operator also quantises A from bf16 (dynamic activation quantisation): per tensor
+/// (an amax pass, then a quantise pass) or per 1x128 block (one fused pass).
+enum class ActQuant { none, per_tensor, per_block };
+const char* to_string(ActQuant q);
+std::optional<ActQuant> parse_act_quant(std::string_view s);
+
+struct GemmOp {
+  int64_t m = 0;
+  int64_t n = 0;
+  int64_t k = 0;
+  GemmDtype dtype = GemmDtype::bf16;
+  ActQuant act_quant = ActQuant::none;
+};
+
+/// Useful work: 2mnk tensor flops; HBM bytes of A, B (with block scales) and C once; the
+/// quantisation passes when act_quant is set.
+Work gemm_work(const GemmOp& op);
+OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw);
+
+}  // namespace kvsim::perf

@@ -1,0 +1,165 @@
+#include "kvsim/perf/decode_attention.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "kvsim/core/registry.h"
+#include "kvsim/kv/precision.h"
+
+namespace kvsim::perf {
+namespace {
+
+constexpr double kActBytes = 2;  // q and o in bf16
+constexpr double kMlaHeadsPerUnit = 64;
+
+// The KV layer's precision plug-ins, with default parameters, size quantised values and scales.
+// Built once (thread-safe static initialisation) for every registered name.
+const kv::Precision& precision(const std::string& name) {
+  static const auto all = [] {
+    std::map<std::string, std::unique_ptr<kv::Precision>> m;
+    const auto& reg = core::Registry<kv::Precision>::instance();
+    for (const auto& n : reg.names()) {
+      m[n] = reg.create(core::Doc::scalar(n, core::SourceLoc::of("kv_dtype")), "kv_dtype");
+    }
+    return m;
+  }();
+  auto it = all.find(name);
+  if (it == all.end()) throw core::ConfigError("kv_dtype", "unknown KV precision '" + name + "'");
+  return *it->second;
+}
+
+struct Shape {
+  double b, lq, hq, hkv, dk, dv, group, le;
+  double
+      token_bytes;  ///< bytes of one cached token of one KV head (or of the latent), incl. scales
+  bool quantised;
+};
+
+Shape shape_of(const DecodeAttentionOp& op) {
+  Shape s{};
+  s.b = static_cast<double>(op.batch);
+  s.lq = static_cast<double>(op.q_len);
+  s.hq = static_cast<double>(op.q_heads);
+  s.le = static_cast<double>(op.attended());
+  const kv::Precision& prec = precision(op.kv_dtype);
+  if (op.is_mla()) {
+    s.hkv = 1;
+    s.dk = static_cast<double>(op.latent_dim + op.rope_dim);
+    s.dv = static_cast<double>(op.latent_dim);
+    s.token_bytes = static_cast<double>(prec.bytes_per_token(1, op.latent_dim + op.rope_dim));
+  } else {
+    s.hkv = static_cast<double>(op.kv_heads);
+    s.dk = s.dv = static_cast<double>(op.head_dim);
+    s.token_bytes = static_cast<double>(prec.bytes_per_token(1, 2 * op.head_dim));
+  }
+  s.group = s.hq / s.hkv;
+  s.quantised = prec.dequant_flops_per_value() > 0;
+  return s;
+}
+
+double block_table_bytes(const DecodeAttentionOp& op, const Shape& s) {
+  if (op.block_tokens <= 0) return 0;
+  return s.b * std::ceil(s.le / static_cast<double>(op.block_tokens)) * 4;
+}
+
+}  // namespace
+
+DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
+                                          const hw::HardwareProfile& hw) {
+  const hw::DecodeAttentionParams& dp = hw.kernels.decode_attention;
+  const Shape s = shape_of(op);
+  DecodeAttentionPlan plan;
+  const double rows = s.group * s.lq;  // query rows sharing one KV stream
+  plan.tensor_path = op.is_mla() || (rows >= 2 && s.group <= dp.max_tensor_group);
+  const hw::AttentionPathParams& p = plan.tensor_path ? dp.tensor : dp.cuda_core;
+  if (op.is_mla()) {
+    plan.units_before_split = s.b * std::ceil(s.hq / kMlaHeadsPerUnit);
+  } else {
+    plan.units_before_split = plan.tensor_path ? s.b * s.hkv : s.b * s.hq;
+  }
+  const double max_splits = std::max(1.0, std::ceil(s.le / p.min_split_tokens));
+  plan.splits = std::clamp(std::floor(p.fill_units / plan.units_before_split), 1.0, max_splits);
+  const double per_split = std::ceil(s.le / plan.splits);
+  plan.padded_tokens = std::ceil(per_split / p.kv_tile_tokens) * p.kv_tile_tokens * plan.splits;
+  return plan;
+}
+
+Work decode_attention_work(const DecodeAttentionOp& op) {
+  const Shape s = shape_of(op);
+  Work w;
+  const double scores = s.b * s.lq * s.hq * s.le;  // query-token x key-token pairs
+  w.flop(hw::Engine::tensor, hw::Dtype::bf16) = 2 * scores * (s.dk + s.dv);
+  if (s.quantised) {
+    const double values = s.b * s.le * s.hkv * (op.is_mla() ? s.dk : s.dk + s.dv);
+    w.flop(hw::Engine::cuda_core, hw::Dtype::fp32) =
+        values * precision(op.kv_dtype).dequant_flops_per_value();
+  }
+  w.level(Level::hbm) = s.b * s.le * s.hkv * s.token_bytes +
+                        s.b * s.lq * s.hq * (s.dk + s.dv) * kActBytes + block_table_bytes(op, s);
+  w.launches = 1;
+  return w;
+}
+
+OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProfile& hw) {
+  const hw::DecodeAttentionParams& dp = hw.kernels.decode_attention;
+  const DecodeAttentionPlan plan = plan_decode_attention(op, hw);
+  const hw::AttentionPathParams& p = plan.tensor_path ? dp.tensor : dp.cuda_core;
+  const Shape s = shape_of(op);
+  OpCost c;
+  c.work = decode_attention_work(op);
+
+  const double lp = plan.padded_tokens;
+  const double kv_bytes = s.b * lp * s.hkv * s.token_bytes;
+  const double partials =
+      plan.splits > 1 ? s.b * s.lq * s.hq * plan.splits * (s.dv + 2) * 4 * 2 : 0;
+  const double other_bytes =
+      s.b * s.lq * s.hq * (s.dk + s.dv) * kActBytes + block_table_bytes(op, s) + partials;
+  const double rows = s.group * s.lq;
+  const double pad_rows = plan.tensor_path ? std::max(16.0, std::ceil(rows / 16) * 16) / rows : 1.0;
+  const double flops = 2 * s.b * s.lq * s.hq * lp * (s.dk + s.dv);
+
+  const double units = plan.units_before_split * plan.splits;
+  const double ramp = std::min(1.0, units / p.saturating_units);
+  const double t_hbm = (kv_bytes + other_bytes) / (hw.hbm.bandwidth_bytes_s * p.hbm * ramp);
+  const double l2_rate =
+      (hw.l2.present ? hw.l2.bandwidth_bytes_s : hw.hbm.bandwidth_bytes_s) * hw.efficiency.l2;
+  const double t_l2 = kv_bytes * (plan.tensor_path ? 1.0 : s.group) / l2_rate;
+  const double t_comp =
+      plan.tensor_path
+          ? flops * pad_rows / (hw.peak_flops(hw::Engine::tensor, hw::Dtype::bf16) * p.compute)
+          : flops / (hw.peak_flops(hw::Engine::cuda_core, hw::Dtype::fp32) * p.compute);
+  double t_deq = 0;
+  if (s.quantised) {
+    const double values =
+        s.b * lp * s.hkv * (op.is_mla() ? s.dk : s.dk + s.dv) * (plan.tensor_path ? 1.0 : s.group);
+    t_deq =
+        values * p.dequant_flops_per_value / hw.peak_flops(hw::Engine::cuda_core, hw::Dtype::fp32);
+  }
+  const bool fp8 = op.kv_dtype != "bf16" && op.kv_dtype != "fp16";
+  const double tau = (p.overhead_base_s + p.overhead_per_head_dim_s * s.dk / 128 +
+                      p.overhead_per_group_dim_s * s.dk * s.group / 4096) *
+                     (fp8 ? p.fp8_overhead_scale : 1.0);
+  const double t_over = plan.units_before_split * tau;
+  const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
+  const double body = soft_max(t_over, thr, p.overlap);
+  const double floor = fp8 ? p.fp8_floor_s : p.floor_s;
+  const double combine = plan.splits > 1 ? p.combine_s : 0;
+  c.seconds = floor + body + combine;
+  if (floor + combine > body)
+    c.bound = Bound::launch;
+  else if (t_over > thr)
+    c.bound = Bound::overhead;
+  else if (thr == t_hbm)
+    c.bound = Bound::hbm;
+  else if (thr == t_l2)
+    c.bound = Bound::l2;
+  else
+    c.bound = plan.tensor_path && t_comp > t_deq ? Bound::tensor : Bound::cuda_core;
+  c.detail = fmt::format("{} path, {} units x {} splits", plan.tensor_path ? "tensor" : "cuda_core",
+                         plan.units_before_split, plan.splits);
+  return c;
+}
+
+}  // namespace kvsim::perf

@@ -1,0 +1,170 @@
+#include "kvsim/perf/gemm.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace kvsim::perf {
+
+const char* to_string(GemmDtype d) {
+  switch (d) {
+    case GemmDtype::bf16:
+      return "bf16";
+    case GemmDtype::fp16:
+      return "fp16";
+    case GemmDtype::fp8:
+      return "fp8";
+    case GemmDtype::fp8_block:
+      return "fp8_block";
+  }
+  return "?";
+}
+
+std::optional<GemmDtype> parse_gemm_dtype(std::string_view s) {
+  for (GemmDtype d : {GemmDtype::bf16, GemmDtype::fp16, GemmDtype::fp8, GemmDtype::fp8_block}) {
+    if (s == to_string(d)) return d;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(ActQuant q) {
+  switch (q) {
+    case ActQuant::none:
+      return "none";
+    case ActQuant::per_tensor:
+      return "per_tensor";
+    case ActQuant::per_block:
+      return "per_block";
+  }
+  return "?";
+}
+
+std::optional<ActQuant> parse_act_quant(std::string_view s) {
+  for (ActQuant q : {ActQuant::none, ActQuant::per_tensor, ActQuant::per_block}) {
+    if (s == to_string(q)) return q;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+constexpr double kOutBytes = 2;  // bf16 output
+constexpr std::array<std::array<double, 2>, 6> kTiles = {
+    {{64, 64}, {64, 128}, {128, 64}, {128, 128}, {128, 256}, {256, 128}}};
+constexpr std::array<double, 5> kSplits = {1, 2, 4, 8, 16};
+
+double in_bytes(GemmDtype d) {
+  return d == GemmDtype::bf16 || d == GemmDtype::fp16 ? 2 : 1;
+}
+
+hw::Dtype compute_dtype(GemmDtype d) {
+  switch (d) {
+    case GemmDtype::bf16:
+      return hw::Dtype::bf16;
+    case GemmDtype::fp16:
+      return hw::Dtype::fp16;
+    default:
+      return hw::Dtype::fp8;
+  }
+}
+
+// Bytes of the block scales of an fp8_block GEMM: fp32 per 1x128 of A and per 128x128 of B.
+double scale_bytes(const GemmOp& op) {
+  if (op.dtype != GemmDtype::fp8_block) return 0;
+  const double kb = std::ceil(static_cast<double>(op.k) / 128);
+  return 4 * (static_cast<double>(op.m) * kb + kb * std::ceil(static_cast<double>(op.n) / 128));
+}
+
+// The quantisation passes over A: (bytes, launches).
+std::pair<double, double> quant_pass(const GemmOp& op) {
+  const double a = static_cast<double>(op.m) * static_cast<double>(op.k);
+  switch (op.act_quant) {
+    case ActQuant::per_tensor:
+      return {a * 2 + a * 2 + a * 1, 2};  // amax read; read, write fp8
+    case ActQuant::per_block:
+      return {a * 2 + a * 1 + a / 128 * 4, 1};
+    case ActQuant::none:
+      break;
+  }
+  return {0, 0};
+}
+
+}  // namespace
+
+Work gemm_work(const GemmOp& op) {
+  Work w;
+  const double m = static_cast<double>(op.m), n = static_cast<double>(op.n),
+               k = static_cast<double>(op.k);
+  w.flop(hw::Engine::tensor, compute_dtype(op.dtype)) = 2 * m * n * k;
+  const auto [qbytes, qlaunches] = quant_pass(op);
+  w.level(Level::hbm) =
+      (m * k + k * n) * in_bytes(op.dtype) + m * n * kOutBytes + scale_bytes(op) + qbytes;
+  w.launches = 1 + qlaunches;
+  return w;
+}
+
+OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
+  const hw::GemmKernelParams& p = hw.kernels.gemm;
+  OpCost c;
+  c.work = gemm_work(op);
+  const double m = static_cast<double>(op.m), n = static_cast<double>(op.n),
+               k = static_cast<double>(op.k);
+  const double sms = static_cast<double>(hw.sm_count);
+  const double b = in_bytes(op.dtype);
+  const hw::Dtype cd = compute_dtype(op.dtype);
+  double peak = hw.peak_flops(hw::Engine::tensor, cd);
+  if (peak <= 0) peak = hw.peak_flops(hw::Engine::tensor, hw::Dtype::bf16);  // no fp8: emulated
+  const double eff = op.dtype == GemmDtype::fp8         ? p.fp8_tensor
+                     : op.dtype == GemmDtype::fp8_block ? p.fp8_block_tensor
+                                                        : p.tensor;
+  const double base_hbm = (m * k + k * n) * b + m * n * kOutBytes + scale_bytes(op);
+  const double hbm_rate = hw.hbm.bandwidth_bytes_s * p.hbm;
+  const double l2_rate =
+      (hw.l2.present ? hw.l2.bandwidth_bytes_s : hw.hbm.bandwidth_bytes_s) * p.l2;
+  const bool split_ok = op.dtype != GemmDtype::fp8_block || p.fp8_block_split_k;
+
+  double best = std::numeric_limits<double>::infinity();
+  double best_chain = 0, best_thr = 0, best_stream = 0;
+  Bound best_bound = Bound::tensor;
+  for (const auto& [tm, tn] : kTiles) {
+    const double tiles = std::ceil(m / tm) * std::ceil(n / tn);
+    for (double split : kSplits) {
+      if (split > 1 && (!split_ok || k / split < p.split_k_min_k)) continue;
+      const double units = tiles * split;
+      const double waves = std::ceil(units / sms);
+      const double hbm = base_hbm + (split > 1 ? m * n * 4 * split * 2 : 0);  // fp32 partials
+      const double chain = waves * (p.unit_overhead_s + hbm / units / p.unit_bandwidth);
+      const double t_hbm = hbm / hbm_rate;
+      const double c2 = p.l2_cluster;
+      const double t_l2 =
+          (m * k * std::ceil(n / (c2 * tn)) + k * n * std::ceil(m / (c2 * tm))) * b / l2_rate;
+      const double t_comp = waves * sms * 2 * tm * tn * std::ceil(k / split) / (peak * eff);
+      const double thr = std::max({t_hbm, t_l2, t_comp});
+      const double t = soft_max(chain, thr, p.overlap);
+      if (t < best) {
+        best = t;
+        best_chain = chain;
+        best_thr = thr;
+        best_stream = waves * hbm / units / p.unit_bandwidth;
+        best_bound = thr == t_comp ? Bound::tensor : thr == t_hbm ? Bound::hbm : Bound::l2;
+        c.detail = fmt::format("tile {}x{}, split-k {}", tm, tn, split);
+      }
+    }
+  }
+  // A chain-bound GEMM waits on per-unit latency: streaming (HBM) or fixed per-unit work.
+  if (best_chain > best_thr)
+    best_bound = best_stream > best_chain / 2 ? Bound::hbm : Bound::overhead;
+  const auto [qbytes, qlaunches] = quant_pass(op);
+  const double quant_s = qlaunches * hw.kernels.elementwise.floor_s +
+                         qbytes / (hw.hbm.bandwidth_bytes_s * hw.kernels.elementwise.hbm);
+  c.seconds = p.floor_s + best + quant_s;
+  c.bound = p.floor_s > best + quant_s ? Bound::launch : quant_s > best ? Bound::hbm : best_bound;
+  if (qlaunches > 0)
+    c.detail += fmt::format(", {} activation quantisation", to_string(op.act_quant));
+  return c;
+}
+
+}  // namespace kvsim::perf
