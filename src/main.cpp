@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add(cli::add_check);
   add(cli::add_predict);
   add(cli::add_validate);
+  add(cli::add_calibrate);
 
   try {
     app.parse(argc, argv);

@@ -28,6 +28,7 @@ Runner add_list(CLI::App& app);
 Runner add_check(CLI::App& app);
 Runner add_predict(CLI::App& app);
 Runner add_validate(CLI::App& app);
+Runner add_calibrate(CLI::App& app);
 
 /// Location used for errors about command-line flags: "kvsim: error: --flag: ...".
 core::SourceLoc flag_loc();

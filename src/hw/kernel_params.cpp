@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "kvsim/core/json.h"
 #include "kvsim/core/reader.h"
 
 namespace kvsim::hw {
@@ -33,7 +34,9 @@ std::vector<Field> fields(GemmKernelParams& g) {
           {"tensor", &g.tensor, 1, kFraction},
           {"fp8_tensor", &g.fp8_tensor, 1, kFraction},
           {"fp8_block_tensor", &g.fp8_block_tensor, 1, kFraction},
-          {"l2_cluster", &g.l2_cluster, 1, core::Range{1, 16, false}}};
+          {"l2_cluster", &g.l2_cluster, 1, core::Range{1, 16, false}},
+          {"act_quant_tensor_us", &g.act_quant_tensor_s, 1e-6, core::Range::non_negative()},
+          {"act_quant_block_us", &g.act_quant_block_s, 1e-6, core::Range::non_negative()}};
 }
 
 std::vector<Field> fields(ElementwiseKernelParams& e) {
@@ -67,7 +70,8 @@ std::vector<Field> fields(PrefillAttentionParams& p) {
 }
 
 std::vector<Field> fields(CollectiveParams& c) {
-  return {{"floor_us", &c.floor_s, 1e-6, kPositive}};
+  return {{"floor_us", &c.floor_s, 1e-6, kPositive},
+          {"step_latency_us", &c.step_latency_s, 1e-6, core::Range::non_negative()}};
 }
 
 template <class T>
@@ -125,7 +129,7 @@ KernelParams parse_kernel_params(const core::Doc& node, const std::string& path)
 
 std::string kernel_params_yaml(const KernelParams& k) {
   std::string out = fmt::format("  calibrated: {}\n", k.calibrated);
-  if (!k.note.empty()) out += fmt::format("  note: \"{}\"\n", k.note);
+  if (!k.note.empty()) out += fmt::format("  note: {}\n", core::json_quote(k.note));
   out += "  gemm:\n" + write_section(k.gemm, "    ");
   out += "  elementwise:\n" + write_section(k.elementwise, "    ");
   out += "  decode_attention:\n";

@@ -56,7 +56,8 @@ OpCost collective_cost(const CollectiveOp& op, const hw::HardwareProfile& hw) {
     return c;
   }
   const double bw = achievable_link_bandwidth(hw, op.link);
-  const double lat = link_latency(hw, op.link);
+  const double step = hw.kernels.collective.step_latency_s;
+  const double lat = step > 0 ? step : link_latency(hw, op.link);
   auto [bytes, steps] = ring_traffic(op);
   double t = bytes / bw + steps * lat;
   c.detail = "ring";

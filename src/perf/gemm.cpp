@@ -78,7 +78,8 @@ double scale_bytes(const GemmOp& op) {
   return 4 * (static_cast<double>(op.m) * kb + kb * std::ceil(static_cast<double>(op.n) / 128));
 }
 
-// The quantisation passes over A: (bytes, launches).
+// The quantisation passes over A: (bytes, launches). Per tensor: an amax reduction, then a
+// quantise pass; per block: one fused pass writing fp8 values and fp32 scales.
 std::pair<double, double> quant_pass(const GemmOp& op) {
   const double a = static_cast<double>(op.m) * static_cast<double>(op.k);
   switch (op.act_quant) {
@@ -130,6 +131,8 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
   double best_chain = 0, best_thr = 0, best_stream = 0;
   Bound best_bound = Bound::tensor;
   for (const auto& [tm, tn] : kTiles) {
+    if (op.dtype == GemmDtype::fp8_block && tm < 128)
+      continue;  // scales cover whole 128-row blocks
     const double tiles = std::ceil(m / tm) * std::ceil(n / tn);
     for (double split : kSplits) {
       if (split > 1 && (!split_ok || k / split < p.split_k_min_k)) continue;
@@ -158,8 +161,12 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
   if (best_chain > best_thr)
     best_bound = best_stream > best_chain / 2 ? Bound::hbm : Bound::overhead;
   const auto [qbytes, qlaunches] = quant_pass(op);
-  const double quant_s = qlaunches * hw.kernels.elementwise.floor_s +
-                         qbytes / (hw.hbm.bandwidth_bytes_s * hw.kernels.elementwise.hbm);
+  const double quant_fixed = op.act_quant == ActQuant::per_tensor  ? p.act_quant_tensor_s
+                             : op.act_quant == ActQuant::per_block ? p.act_quant_block_s
+                                                                   : 0.0;
+  const double quant_s =
+      qlaunches > 0 ? quant_fixed + qbytes / (hw.hbm.bandwidth_bytes_s * hw.kernels.elementwise.hbm)
+                    : 0.0;
   c.seconds = p.floor_s + best + quant_s;
   c.bound = p.floor_s > best + quant_s ? Bound::launch : quant_s > best ? Bound::hbm : best_bound;
   if (qlaunches > 0)

@@ -57,7 +57,9 @@ TEST(BuiltinProfiles, CompleteAndPhysical) {
       EXPECT_GT(v, 0) << name;
       EXPECT_LE(v, 1) << name;
     }
-    EXPECT_FALSE(e.calibrated) << name;
+    EXPECT_EQ(e.calibrated, name == "h100-sxm") << name;
+    EXPECT_EQ(p.kernels.calibrated, name == "h100-sxm") << name;
+    EXPECT_EQ(p.kernels.inherit, name == "h100-sxm" ? "" : "h100-sxm") << name;
     EXPECT_GT(e.launch_overhead_s, 0) << name;
   }
 }

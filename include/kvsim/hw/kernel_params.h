@@ -13,51 +13,58 @@
 
 namespace kvsim::hw {
 
+// Defaults are round engineering estimates for a current datacenter GPU, used only by profiles
+// with neither a `kernels:` section nor an `inherit:`; the shipped profiles are calibrated
+// (h100-sxm) or inherit from one that is.
 struct GemmKernelParams {
-  double floor_s = 2.15e-6;          ///< fixed cost of one GEMM launch
-  double unit_overhead_s = 0.54e-6;  ///< serial prologue/epilogue of one work unit (tile x split)
-  double unit_bandwidth = 332e9;     ///< bytes/s one latency-bound unit streams from HBM
-  double overlap = 1.0;              ///< p of the soft max of latency chain and throughput (>= 1)
-  double split_k_min_k = 320;        ///< smallest k range a split-K kernel gives one unit
-  double hbm = 0.88;                 ///< achieved fraction of HBM peak
-  double l2 = 0.98;                  ///< achieved fraction of L2 peak
-  double tensor = 0.83;              ///< achieved fraction of the bf16/fp16 tensor peak
-  double fp8_tensor = 0.80;          ///< achieved fraction of the fp8 tensor peak
-  double fp8_block_tensor = 0.59;    ///< fp8 with 128x128 weight / 1x128 activation scales
-  bool fp8_block_split_k = false;    ///< block-scaled kernels offer split-K
-  double l2_cluster = 2;             ///< CTAs sharing operand loads (TMA multicast)
+  double floor_s = 3e-6;            ///< fixed cost of one GEMM launch
+  double unit_overhead_s = 0.5e-6;  ///< serial prologue/epilogue of one work unit (tile x split)
+  double unit_bandwidth = 300e9;    ///< bytes/s one latency-bound unit streams from HBM
+  double overlap = 1.0;             ///< p of the soft max of latency chain and throughput (>= 1)
+  double split_k_min_k = 512;       ///< smallest k range a split-K kernel gives one unit
+  double hbm = 0.85;                ///< achieved fraction of HBM peak
+  double l2 = 0.9;                  ///< achieved fraction of L2 peak
+  double tensor = 0.8;              ///< achieved fraction of the bf16/fp16 tensor peak
+  double fp8_tensor = 0.7;          ///< achieved fraction of the fp8 tensor peak
+  double fp8_block_tensor = 0.55;   ///< fp8 with 128x128 weight / 1x128 activation scales
+  bool fp8_block_split_k = false;   ///< block-scaled kernels offer split-K
+  double l2_cluster = 2;            ///< CTAs sharing operand loads (TMA multicast)
+  double act_quant_tensor_s =
+      10e-6;  ///< fixed cost of per-tensor activation quantisation (amax + quantise)
+  double act_quant_block_s =
+      3e-6;  ///< fixed cost of fused per-block (1x128) activation quantisation
 };
 
 struct ElementwiseKernelParams {
-  double floor_s = 4.8e-6;  ///< fixed cost of one memory-bound elementwise / reduction launch
-  double hbm = 0.62;        ///< achieved fraction of HBM peak
+  double floor_s = 4e-6;  ///< fixed cost of one memory-bound elementwise / reduction launch
+  double hbm = 0.7;       ///< achieved fraction of HBM peak
 };
 
 /// One code path of a decode-attention kernel (tensor-core grouped heads, or CUDA-core per head).
 struct AttentionPathParams {
   double floor_s = 8e-6;
-  double fp8_floor_s = 7e-6;
-  double overhead_base_s = 9e-9;             ///< per work unit, amortised over the machine
-  double overhead_per_head_dim_s = 0.3e-9;   ///< x head_dim / 128
-  double overhead_per_group_dim_s = 0.1e-9;  ///< x head_dim x group / 4096
+  double fp8_floor_s = 8e-6;
+  double overhead_base_s = 10e-9;          ///< per work unit, amortised over the machine
+  double overhead_per_head_dim_s = 1e-9;   ///< x head_dim / 128
+  double overhead_per_group_dim_s = 1e-9;  ///< x head_dim x group / 4096
   double fp8_overhead_scale = 1.0;
-  double saturating_units = 190;  ///< concurrent units needed to reach the full HBM rate
-  double fill_units = 330;        ///< units a kernel aims for when it splits the KV (SMs x blocks)
-  double min_split_tokens = 113;  ///< each split covers at least this many tokens
-  double kv_tile_tokens = 16;     ///< a unit walks the KV in tiles of this many tokens
-  double hbm = 0.82;
-  double compute = 0.10;  ///< achieved fraction of the engine's peak for attention math
+  double saturating_units = 132;  ///< concurrent units needed to reach the full HBM rate
+  double fill_units = 264;        ///< units a kernel aims for when it splits the KV (SMs x blocks)
+  double min_split_tokens = 256;  ///< each split covers at least this many tokens
+  double kv_tile_tokens = 64;     ///< a unit walks the KV in tiles of this many tokens
+  double hbm = 0.85;
+  double compute = 0.1;  ///< achieved fraction of the engine's peak for attention math
   double overlap = 1.5;
-  double combine_s = 4e-6;  ///< extra time of the split-KV combine
-  double dequant_flops_per_value = 2.8;
+  double combine_s = 3e-6;  ///< extra time of the split-KV combine
+  double dequant_flops_per_value = 1;
 };
 
 struct DecodeAttentionParams {
   double max_tensor_group = 32;  ///< largest query-group size the tensor-core path handles
-  AttentionPathParams tensor{8.2e-6, 6.7e-6, 25.6e-9, 1.3e-9, 21.5e-9, 0.23,   62,  392,
-                             338,    67,     0.83,    0.09,   1.5,     3.1e-6, 0.19};
-  AttentionPathParams cuda_core{7.5e-6, 8.6e-6, 9.0e-9, 0.34e-9, 0.14e-9, 1.04,   191, 326,
-                                113,    11,     0.82,   0.10,    1.5,     4.1e-6, 2.8};
+  AttentionPathParams tensor{8e-6, 7e-6, 25e-9, 1e-9, 20e-9, 0.25, 64, 400,
+                             256,  64,   0.85,  0.1,  1.5,   3e-6, 0.2};
+  AttentionPathParams cuda_core{8e-6, 8.5e-6, 9e-9, 0.3e-9, 0.1e-9, 1.0,  150, 320,
+                                128,  16,     0.85, 0.1,    1.5,    4e-6, 2.5};
 };
 
 struct PrefillAttentionParams {
@@ -68,7 +75,8 @@ struct PrefillAttentionParams {
 };
 
 struct CollectiveParams {
-  double floor_s = 6e-6;  ///< fixed cost of one collective launch (NCCL kernel + sync)
+  double floor_s = 10e-6;     ///< fixed cost of one collective launch (NCCL kernel + sync)
+  double step_latency_s = 0;  ///< latency of one algorithm step; 0 = the link's latency figure
 };
 
 struct KernelParams {

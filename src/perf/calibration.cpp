@@ -1,0 +1,262 @@
+#include "kvsim/perf/calibration.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <functional>
+
+#include "kvsim/core/optimize.h"
+#include "kvsim/version.h"
+
+namespace kvsim::perf {
+namespace {
+
+using hw::HardwareProfile;
+
+enum class Kind { positive, fraction, overlap };
+
+// A fitted parameter: where it lives in a profile, its YAML unit scale, and its domain.
+struct Param {
+  std::string name;
+  double yaml_scale;
+  Kind kind;
+  std::function<double*(HardwareProfile&)> ref;
+};
+
+double to_x(double v, Kind k) {
+  switch (k) {
+    case Kind::positive:
+      return std::log(std::max(v, 1e-300));
+    case Kind::fraction: {
+      const double f = std::clamp(v, 1e-4, 1 - 1e-4);
+      return std::log(f / (1 - f));
+    }
+    case Kind::overlap:
+      return std::log(std::max(v - 1, 1e-6));
+  }
+  return 0;
+}
+
+double from_x(double x, Kind k) {
+  switch (k) {
+    case Kind::positive:
+      return std::exp(x);
+    case Kind::fraction:
+      return 1 / (1 + std::exp(-x));
+    case Kind::overlap:
+      return 1 + std::exp(x);
+  }
+  return 0;
+}
+
+std::vector<Param> gemm_params(bool with_quant) {
+  using P = HardwareProfile;
+  std::vector<Param> v = {
+      {"gemm.floor_us", 1e-6, Kind::positive, [](P& p) { return &p.kernels.gemm.floor_s; }},
+      {"gemm.unit_overhead_us", 1e-6, Kind::positive,
+       [](P& p) { return &p.kernels.gemm.unit_overhead_s; }},
+      {"gemm.unit_bandwidth_gb_s", 1e9, Kind::positive,
+       [](P& p) { return &p.kernels.gemm.unit_bandwidth; }},
+      {"gemm.overlap", 1, Kind::overlap, [](P& p) { return &p.kernels.gemm.overlap; }},
+      {"gemm.split_k_min_k", 1, Kind::positive, [](P& p) { return &p.kernels.gemm.split_k_min_k; }},
+      {"gemm.hbm", 1, Kind::fraction, [](P& p) { return &p.kernels.gemm.hbm; }},
+      {"gemm.l2", 1, Kind::fraction, [](P& p) { return &p.kernels.gemm.l2; }},
+      {"gemm.tensor", 1, Kind::fraction, [](P& p) { return &p.kernels.gemm.tensor; }},
+      {"gemm.fp8_tensor", 1, Kind::fraction, [](P& p) { return &p.kernels.gemm.fp8_tensor; }},
+      {"gemm.fp8_block_tensor", 1, Kind::fraction,
+       [](P& p) { return &p.kernels.gemm.fp8_block_tensor; }}};
+  if (with_quant) {
+    v.push_back({"gemm.act_quant_tensor_us", 1e-6, Kind::positive,
+                 [](P& p) { return &p.kernels.gemm.act_quant_tensor_s; }});
+    v.push_back({"gemm.act_quant_block_us", 1e-6, Kind::positive,
+                 [](P& p) { return &p.kernels.gemm.act_quant_block_s; }});
+    v.push_back(
+        {"elementwise.hbm", 1, Kind::fraction, [](P& p) { return &p.kernels.elementwise.hbm; }});
+  }
+  return v;
+}
+
+std::vector<Param> attention_params(bool tensor) {
+  const std::string pre = tensor ? "decode_attention.tensor." : "decode_attention.cuda_core.";
+  auto path = [tensor](HardwareProfile& p) -> hw::AttentionPathParams& {
+    return tensor ? p.kernels.decode_attention.tensor : p.kernels.decode_attention.cuda_core;
+  };
+  auto field = [&](const char* name, double scale, Kind kind,
+                   double hw::AttentionPathParams::*member) {
+    return Param{pre + name, scale, kind,
+                 [path, member](HardwareProfile& p) { return &(path(p).*member); }};
+  };
+  using A = hw::AttentionPathParams;
+  return {field("floor_us", 1e-6, Kind::positive, &A::floor_s),
+          field("fp8_floor_us", 1e-6, Kind::positive, &A::fp8_floor_s),
+          field("overhead_base_ns", 1e-9, Kind::positive, &A::overhead_base_s),
+          field("overhead_per_head_dim_ns", 1e-9, Kind::positive, &A::overhead_per_head_dim_s),
+          field("overhead_per_group_dim_ns", 1e-9, Kind::positive, &A::overhead_per_group_dim_s),
+          field("fp8_overhead_scale", 1, Kind::positive, &A::fp8_overhead_scale),
+          field("saturating_units", 1, Kind::positive, &A::saturating_units),
+          field("fill_units", 1, Kind::positive, &A::fill_units),
+          field("min_split_tokens", 1, Kind::positive, &A::min_split_tokens),
+          field("kv_tile_tokens", 1, Kind::positive, &A::kv_tile_tokens),
+          field("hbm", 1, Kind::fraction, &A::hbm),
+          field("compute", 1, Kind::fraction, &A::compute),
+          field("overlap", 1, Kind::overlap, &A::overlap),
+          field("combine_us", 1e-6, Kind::positive, &A::combine_s),
+          field("dequant_flops_per_value", 1, Kind::positive, &A::dequant_flops_per_value)};
+}
+
+std::vector<Param> collective_params() {
+  using P = HardwareProfile;
+  return {{"collective.floor_us", 1e-6, Kind::positive,
+           [](P& p) { return &p.kernels.collective.floor_s; }},
+          {"collective.step_latency_us", 1e-6, Kind::positive,
+           [](P& p) {
+             if (p.kernels.collective.step_latency_s <= 0)
+               p.kernels.collective.step_latency_s = p.scale_up.latency_s;
+             return &p.kernels.collective.step_latency_s;
+           }},
+          {"efficiency.scale_up", 1, Kind::fraction, [](P& p) { return &p.efficiency.scale_up; }}};
+}
+
+std::vector<Param> prefill_params() {
+  using P = HardwareProfile;
+  return {{"prefill_attention.floor_us", 1e-6, Kind::positive,
+           [](P& p) { return &p.kernels.prefill_attention.floor_s; }},
+          {"prefill_attention.tensor", 1, Kind::fraction,
+           [](P& p) { return &p.kernels.prefill_attention.tensor; }}};
+}
+
+constexpr double kDelta = 0.01;
+
+// Fits `params` on `rows`, updating `profile` in place.
+FitReport fit_group(const std::string& name, const std::vector<const Sample*>& rows,
+                    std::vector<Param> params, HardwareProfile& profile,
+                    const CalibrationOptions& opt) {
+  FitReport rep;
+  rep.group = name;
+  rep.rows = rows.size();
+  // Deterministic subsample (every k-th row) for the simplex search.
+  std::vector<const Sample*> sub;
+  const size_t stride = std::max<size_t>(1, rows.size() / std::max<size_t>(1, opt.subsample));
+  for (size_t i = 0; i < rows.size(); i += stride)
+    sub.push_back(rows[i]);
+
+  Eigen::VectorXd x0(static_cast<Eigen::Index>(params.size()));
+  for (size_t i = 0; i < params.size(); ++i)
+    x0(static_cast<Eigen::Index>(i)) = to_x(*params[i].ref(profile), params[i].kind);
+  auto apply = [&](const Eigen::VectorXd& x) {
+    HardwareProfile p = profile;
+    for (size_t i = 0; i < params.size(); ++i)
+      *params[i].ref(p) = from_x(x(static_cast<Eigen::Index>(i)), params[i].kind);
+    return p;
+  };
+  auto residuals = [&](const Eigen::VectorXd& x, const std::vector<const Sample*>& set) {
+    const HardwareProfile p = apply(x);
+    Eigen::VectorXd r(static_cast<Eigen::Index>(set.size()));
+    for (size_t i = 0; i < set.size(); ++i) {
+      r(static_cast<Eigen::Index>(i)) =
+          std::log(operator_cost(set[i]->op, p).seconds / set[i]->measured_s);
+    }
+    return r;
+  };
+  auto loss = [&](const Eigen::VectorXd& x, const std::vector<const Sample*>& set) {
+    const Eigen::VectorXd r = residuals(x, set);
+    return (r.array().square() + kDelta * kDelta).sqrt().mean();
+  };
+  rep.loss_before = loss(x0, rows);
+  core::OptimizeResult best{x0, loss(x0, sub), 0};
+  auto sub_loss = [&](const Eigen::VectorXd& x) { return loss(x, sub); };
+  for (double step : {0.4, 0.15}) {
+    core::OptimizeResult r = core::nelder_mead(sub_loss, best.x, step, opt.max_evaluations / 4);
+    if (r.value < best.value) best = r;
+  }
+  // Restarts from deterministic perturbations of the best point: the objective is piecewise
+  // smooth (waves, tiles, splits), and a simplex settles in the first basin it finds.
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto uniform = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) / 9007199254740992.0 * 2 - 1;
+  };
+  for (int restart = 0; restart < 4; ++restart) {
+    Eigen::VectorXd x = best.x;
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+      x(i) += 0.5 * uniform();
+    core::OptimizeResult r = core::nelder_mead(sub_loss, x, 0.15, opt.max_evaluations / 8);
+    if (r.value < best.value) best = r;
+  }
+  const core::OptimizeResult polished = core::robust_least_squares(
+      [&](const Eigen::VectorXd& x) { return residuals(x, rows); }, best.x, kDelta, 30);
+  Eigen::VectorXd x = loss(polished.x, rows) < loss(best.x, rows) ? polished.x : best.x;
+  rep.loss_after = loss(x, rows);
+  if (rep.loss_after >= rep.loss_before) x = x0;  // never make a profile worse
+  profile = apply(x);
+  for (const Param& p : params)
+    rep.params.emplace_back(p.name, *p.ref(profile) / p.yaml_scale);
+  rep.loss_after = std::min(rep.loss_after, rep.loss_before);
+  return rep;
+}
+
+}  // namespace
+
+Calibration calibrate(const std::vector<Sample>& samples, const HardwareProfile& start,
+                      const CalibrationOptions& opt) {
+  Calibration cal;
+  cal.profile = start;
+  HardwareProfile& p = cal.profile;
+  std::vector<const Sample*> gemm, tensor, cuda, coll, prefill;
+  bool quant = false;
+  for (const Sample& s : samples) {
+    if (const auto* g = std::get_if<GemmOp>(&s.op)) {
+      gemm.push_back(&s);
+      quant = quant || g->act_quant != ActQuant::none;
+    } else if (const auto* d = std::get_if<DecodeAttentionOp>(&s.op)) {
+      (plan_decode_attention(*d, start).tensor_path ? tensor : cuda).push_back(&s);
+    } else if (std::holds_alternative<CollectiveOp>(s.op)) {
+      coll.push_back(&s);
+    } else if (std::holds_alternative<PrefillAttentionOp>(s.op)) {
+      prefill.push_back(&s);
+    }
+  }
+  constexpr size_t kMinRows = 20;
+  if (gemm.size() >= kMinRows)
+    cal.fits.push_back(fit_group("gemm", gemm, gemm_params(quant), p, opt));
+  if (tensor.size() >= kMinRows) {
+    cal.fits.push_back(
+        fit_group("decode_attention.tensor", tensor, attention_params(true), p, opt));
+  }
+  if (cuda.size() >= kMinRows) {
+    cal.fits.push_back(
+        fit_group("decode_attention.cuda_core", cuda, attention_params(false), p, opt));
+  }
+  if (coll.size() >= kMinRows)
+    cal.fits.push_back(fit_group("collective", coll, collective_params(), p, opt));
+  if (prefill.size() >= kMinRows)
+    cal.fits.push_back(fit_group("prefill_attention", prefill, prefill_params(), p, opt));
+
+  // Global efficiencies follow the cleanest measurements of each resource.
+  if (gemm.size() >= kMinRows) {
+    p.efficiency.hbm = p.kernels.gemm.hbm;
+    p.efficiency.l2 = p.kernels.gemm.l2;
+    p.efficiency.tensor[hw::Dtype::bf16] = p.kernels.gemm.tensor;
+    p.efficiency.tensor[hw::Dtype::fp16] = p.kernels.gemm.tensor;
+    p.efficiency.tensor[hw::Dtype::fp8] = p.kernels.gemm.fp8_tensor;
+    p.efficiency.tensor[hw::Dtype::int8] = p.kernels.gemm.fp8_tensor;
+    p.efficiency.launch_overhead_s = p.kernels.gemm.floor_s;
+  }
+  std::vector<std::string> groups;
+  for (const auto& f : cal.fits)
+    groups.push_back(fmt::format("{} ({} rows)", f.group, f.rows));
+  const std::string note = fmt::format(
+      "fitted by kvsim calibrate {} on {}: {}. hbm, l2 and tensor follow the GEMM fit (weight "
+      "streaming and compute-bound shapes), launch_overhead_us the smallest GEMM, scale_up the "
+      "collectives; smem, host, pcie and cuda_core keep the initial estimates",
+      KVSIM_VERSION, opt.sources.empty() ? "measurements" : opt.sources, fmt::join(groups, ", "));
+  p.efficiency.calibrated = true;
+  p.efficiency.note = note;
+  p.kernels.calibrated = true;
+  p.kernels.inherit.clear();
+  p.kernels.note = note;
+  return cal;
+}
+
+}  // namespace kvsim::perf
