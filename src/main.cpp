@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add(cli::add_predict);
   add(cli::add_validate);
   add(cli::add_calibrate);
+  add(cli::add_step);
 
   try {
     app.parse(argc, argv);

@@ -16,8 +16,8 @@ namespace kvsim::cli {
 namespace {
 
 struct CapacityFlags {
-  std::string model, hardware;
-  std::string tp = "1", pp = "1", context = "8192", batch = "1";
+  DeploymentFlags deploy;
+  std::string context = "8192", batch = "1";
   std::string mem_util, max_batched_tokens, max_seqs, reserve_gib;
   bool json = false;
   KvFlags kv;
@@ -33,11 +33,9 @@ const std::map<std::string, std::string> kFieldFlags = {{"tp", "--tp"},
                                                         {"kv", "KV options"}};
 
 int run_capacity(const CapacityFlags& f) {
-  const model::ModelSpec m = model::load_model(f.model, flag_loc(), "--model");
-  const hw::HardwareProfile hw = hw::load_hardware(f.hardware, flag_loc(), "--hardware");
-  perf::Parallelism par;
-  par.tp = parse_int_flag("--tp", f.tp, core::IntRange::positive(4096));
-  par.pp = parse_int_flag("--pp", f.pp, core::IntRange::positive(4096));
+  const model::ModelSpec m = f.deploy.load_model();
+  const hw::HardwareProfile hw = f.deploy.load_hardware();
+  const perf::Parallelism par = f.deploy.parallelism();
   perf::CapacityQuery q;
   q.context = parse_int_flag("--context", f.context, core::IntRange::positive());
   q.batch = parse_int_flag("--batch", f.batch, core::IntRange::positive());
@@ -78,12 +76,7 @@ int run_capacity(const CapacityFlags& f) {
 Runner add_capacity(CLI::App& app) {
   auto f = std::make_shared<CapacityFlags>();
   CLI::App* cmd = app.add_subcommand("capacity", "Per-GPU memory breakdown and KV capacity");
-  cmd->add_option("--model", f->model, "built-in model name or a YAML / config.json path")
-      ->required();
-  cmd->add_option("--hardware", f->hardware, "built-in hardware name or a profile YAML path")
-      ->required();
-  cmd->add_option("--tp", f->tp, "tensor-parallel GPUs (default 1)");
-  cmd->add_option("--pp", f->pp, "pipeline-parallel stages (default 1)");
+  f->deploy.add_to(*cmd, false);
   cmd->add_option("--context", f->context, "tokens per sequence (default 8192)");
   cmd->add_option("--batch", f->batch, "concurrent sequences for the batch footprint (default 1)");
   cmd->add_option("--mem-util", f->mem_util,

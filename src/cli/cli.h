@@ -10,7 +10,10 @@
 
 #include "kvsim/core/error.h"
 #include "kvsim/core/reader.h"
+#include "kvsim/hw/hardware_profile.h"
 #include "kvsim/kv/kv_policy.h"
+#include "kvsim/model/model_spec.h"
+#include "kvsim/perf/parallelism.h"
 
 namespace kvsim::cli {
 
@@ -29,6 +32,7 @@ Runner add_check(CLI::App& app);
 Runner add_predict(CLI::App& app);
 Runner add_validate(CLI::App& app);
 Runner add_calibrate(CLI::App& app);
+Runner add_step(CLI::App& app);
 
 /// Location used for errors about command-line flags: "kvsim: error: --flag: ...".
 core::SourceLoc flag_loc();
@@ -38,6 +42,17 @@ double parse_number_flag(const std::string& flag, const std::string& text, core:
 /// Rethrow a ConfigError as an InputError at the flag that set its field (`flags`: field -> flag).
 [[noreturn]] void fail_config(const core::ConfigError& e,
                               const std::map<std::string, std::string>& flags);
+
+/// What runs where: --model, --hardware, --tp, --pp (and --ep where experts matter).
+struct DeploymentFlags {
+  std::string model, hardware;
+  std::string tp = "1", pp = "1", ep = "1";
+
+  void add_to(CLI::App& cmd, bool with_ep);
+  model::ModelSpec load_model() const;
+  hw::HardwareProfile load_hardware() const;
+  perf::Parallelism parallelism() const;
+};
 
 /// The KV strategy flags shared by `capacity` and `replay`.
 struct KvFlags {

@@ -28,6 +28,33 @@ void fail_config(const core::ConfigError& e, const std::map<std::string, std::st
   core::fail_at(flag_loc(), fmt::format("{}: {}", flag, e.what()));
 }
 
+void DeploymentFlags::add_to(CLI::App& cmd, bool with_ep) {
+  cmd.add_option("--model", model, "built-in model name or a YAML / config.json path")->required();
+  cmd.add_option("--hardware", hardware, "built-in hardware name or a profile YAML path")
+      ->required();
+  cmd.add_option("--tp", tp, "tensor-parallel GPUs (default 1)");
+  cmd.add_option("--pp", pp, "pipeline-parallel stages (default 1)");
+  if (with_ep)
+    cmd.add_option("--ep", ep,
+                   "expert parallelism over the TP group: 1 or equal to --tp (default 1)");
+}
+
+model::ModelSpec DeploymentFlags::load_model() const {
+  return model::load_model(model, flag_loc(), "--model");
+}
+
+hw::HardwareProfile DeploymentFlags::load_hardware() const {
+  return hw::load_hardware(hardware, flag_loc(), "--hardware");
+}
+
+perf::Parallelism DeploymentFlags::parallelism() const {
+  perf::Parallelism par;
+  par.tp = parse_int_flag("--tp", tp, core::IntRange::positive(4096));
+  par.pp = parse_int_flag("--pp", pp, core::IntRange::positive(4096));
+  par.ep = parse_int_flag("--ep", ep, core::IntRange::positive(4096));
+  return par;
+}
+
 void KvFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--kv", file,
                  "YAML file with KV questions (attention, precision, retention, "

@@ -60,6 +60,11 @@ double in_bytes(GemmDtype d) {
   return d == GemmDtype::bf16 || d == GemmDtype::fp16 ? 2 : 1;
 }
 
+// Bytes per element of the weight operand B.
+double b_bytes(const GemmOp& op) {
+  return op.b_bits > 0 ? op.b_bits / 8 : in_bytes(op.dtype);
+}
+
 hw::Dtype compute_dtype(GemmDtype d) {
   switch (d) {
     case GemmDtype::bf16:
@@ -121,7 +126,7 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
   const double eff = op.dtype == GemmDtype::fp8         ? p.fp8_tensor
                      : op.dtype == GemmDtype::fp8_block ? p.fp8_block_tensor
                                                         : p.tensor;
-  const double base_hbm = (m * k + k * n) * b + m * n * kOutBytes + scale_bytes(op);
+  const double base_hbm = m * k * b + k * n * b_bytes(op) + m * n * kOutBytes + scale_bytes(op);
   const double hbm_rate = hw.hbm.bandwidth_bytes_s * p.hbm;
   const double l2_rate =
       (hw.l2.present ? hw.l2.bandwidth_bytes_s : hw.hbm.bandwidth_bytes_s) * p.l2;

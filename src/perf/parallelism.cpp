@@ -5,7 +5,8 @@
 namespace kvsim::perf {
 
 std::string Parallelism::describe() const {
-  return fmt::format("TP {} × PP {} ({} GPU{})", tp, pp, gpus(), gpus() == 1 ? "" : "s");
+  return fmt::format("TP {} × PP {}{} ({} GPU{})", tp, pp,
+                     ep > 1 ? fmt::format(" × EP {}", ep) : "", gpus(), gpus() == 1 ? "" : "s");
 }
 
 std::pair<int64_t, int64_t> stage_layers(int64_t layers, int64_t pp, int64_t stage) {

@@ -28,6 +28,8 @@ struct AttentionSpec {
   bool o_bias = false;
   bool qk_norm = false;
   bool sinks = false;  ///< learned per-head attention-sink logits (gpt-oss)
+
+  bool operator==(const AttentionSpec&) const = default;
 };
 
 struct MlpSpec {
@@ -40,6 +42,7 @@ struct MlpSpec {
   bool router_bias = false;
 
   bool is_moe() const { return experts > 0; }
+  bool operator==(const MlpSpec&) const = default;
 };
 
 struct LayerSpec {

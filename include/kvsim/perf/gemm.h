@@ -26,6 +26,8 @@ struct GemmOp {
   int64_t k = 0;
   GemmDtype dtype = GemmDtype::bf16;
   ActQuant act_quant = ActQuant::none;
+  double b_bits =
+      0;  ///< weight-only quantisation: bits per element of B incl. scales (0 = dtype's)
 };
 
 /// Useful work: 2mnk tensor flops; HBM bytes of A, B (with block scales) and C once; the

@@ -10,6 +10,8 @@ namespace kvsim::perf {
 struct Parallelism {
   int64_t tp = 1;  ///< tensor parallel: heads and weight matrices split over `tp` GPUs
   int64_t pp = 1;  ///< pipeline parallel: layers split into `pp` consecutive stages
+  int64_t ep = 1;  ///< expert parallel over the TP group: 1 (experts TP-sharded) or tp (whole
+                   ///< experts spread over the ranks, combined by the TP all-reduce)
 
   int64_t gpus() const { return tp * pp; }
   std::string describe() const;

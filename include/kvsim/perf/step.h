@@ -1,0 +1,98 @@
+#pragma once
+// The cost of one engine step: one forward pass over a batch that mixes decodes and prefill
+// chunks, on a model split by tensor (TP), pipeline (PP) and expert (EP) parallelism. The batch is
+// described by aggregates the engine maintains incrementally, so a step costs O(distinct layer
+// kinds + KV layer groups), independent of the batch size.
+
+#include <string>
+#include <vector>
+
+#include "kvsim/hw/hardware_profile.h"
+#include "kvsim/kv/kv_plan.h"
+#include "kvsim/model/model_spec.h"
+#include "kvsim/perf/op_cost.h"
+#include "kvsim/perf/parallelism.h"
+
+namespace kvsim::perf {
+
+/// Aggregates of one step's batch. Vectors are indexed by StepModel::rules(): one entry per
+/// distinct retention rule (a sliding window, full attention, ...), because a sequence attends to
+/// min(context, window) tokens in a windowed layer.
+struct StepBatch {
+  int64_t decode_seqs = 0;    ///< sequences decoding (q tokens each)
+  int64_t decode_q = 1;       ///< tokens each decoding sequence verifies (1; >1 speculative)
+  int64_t prefill_seqs = 0;   ///< sequences with a prefill chunk in this step
+  double prefill_tokens = 0;  ///< sum of chunk lengths
+  std::vector<double> decode_attended;  ///< per group: sum over decodes of tokens attended
+  std::vector<double> prefill_pairs;    ///< per group: sum over chunks of query-key pairs computed
+  std::vector<double> prefill_kv;  ///< per group: sum over chunks of keys visible (prefix + chunk)
+  int64_t logit_rows = 0;          ///< sequences that produce a token this step (LM head rows)
+
+  double new_tokens() const { return static_cast<double>(decode_seqs * decode_q) + prefill_tokens; }
+};
+
+struct StepOpCost {
+  std::string name;    ///< e.g. "qkv_proj", "decode_attention[window 1024]", "tp_all_reduce"
+  double count = 0;    ///< times it runs in the step (layers)
+  double seconds = 0;  ///< total over `count`
+  Bound bound = Bound::launch;
+};
+
+struct StepCost {
+  double seconds = 0;
+  Work work;                    ///< summed over every op of every stage (per GPU)
+  std::vector<StepOpCost> ops;  ///< per-operator breakdown (all stages)
+};
+
+class StepModel {
+ public:
+  /// `policy` must have its defaults filled. Throws core::ConfigError when TP/EP do not divide the
+  /// model (same checks as the memory plan).
+  StepModel(const model::ModelSpec& model, const hw::HardwareProfile& hw, const Parallelism& par,
+            const kv::KvPolicy& policy);
+
+  /// Distinct retention rules of the model's layers (the indices of StepBatch's vectors).
+  const std::vector<kv::RetentionRule>& rules() const { return rules_; }
+  /// An empty batch with vectors sized to rules().
+  StepBatch empty_batch() const;
+  int64_t stages() const { return static_cast<int64_t>(stages_.size()); }
+  const kv::KvPlan& kv_plan(int64_t stage) const { return stages_[static_cast<size_t>(stage)].kv; }
+
+  /// Cost of one step. With PP > 1 the stages run one after another for this batch (the step's
+  /// latency, plus the activations sent between stages).
+  StepCost cost(const StepBatch& batch) const;
+
+ private:
+  struct LayerKind {
+    model::AttentionSpec attention;  ///< as cached (after the attention layout)
+    model::MlpSpec mlp;
+    int64_t norm_vectors = 2;
+    int64_t count = 0;
+    size_t rule = 0;                 ///< index into rules()
+    bool stores_kv = true;           ///< false: reads another layer's KV (cross-layer sharing)
+    kv::KvValues values;             ///< per-GPU KV heads and dims
+    int64_t kv_bytes_per_token = 0;  ///< per GPU
+  };
+  struct Stage {
+    int64_t first = 0, end = 0;
+    kv::KvPlan kv;
+    std::vector<LayerKind> kinds;
+  };
+
+  void add_layer_kind_cost(const Stage& st, const LayerKind& kind, const StepBatch& b,
+                           StepCost& out) const;
+  void add(StepCost& out, const std::string& name, double count, const OpCost& c) const;
+
+  const model::ModelSpec* model_;
+  const hw::HardwareProfile* hw_;
+  Parallelism par_;
+  kv::KvPolicy policy_;
+  std::vector<Stage> stages_;
+  std::vector<kv::RetentionRule> rules_;
+};
+
+/// Expected distinct experts when `tokens` tokens each choose `k` of `experts` uniformly:
+/// E (1 - (1 - k/E)^T).
+double expected_experts_touched(double tokens, double k, double experts);
+
+}  // namespace kvsim::perf
