@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add(cli::add_validate);
   add(cli::add_calibrate);
   add(cli::add_step);
+  add(cli::add_replay);
 
   try {
     app.parse(argc, argv);

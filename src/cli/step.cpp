@@ -47,24 +47,12 @@ int run_step(const StepFlags& f) {
   }
   perf::StepBatch b = sm->empty_batch();
   b.decode_seqs = d;
-  b.prefill_seqs = p;
-  b.prefill_tokens = static_cast<double>(p * chunk);
   b.logit_rows = d + p;
+  for (int64_t i = 0; i < p; ++i)
+    perf::add_prefill_chunk(b, sm->rules(), prefix, chunk);
   for (size_t r = 0; r < sm->rules().size(); ++r) {
-    const kv::RetentionRule& rule = sm->rules()[r];
-    const double attended = static_cast<double>(rule.resident(ctx).tokens());
-    b.decode_attended[r] = static_cast<double>(d) * attended;
-    // A chunk of `chunk` tokens after `prefix` cached ones: causal pairs within the rule's window.
-    const double q = static_cast<double>(chunk), pre = static_cast<double>(prefix);
-    const double w = rule.recent > 0 ? static_cast<double>(rule.max_resident()) : 1e300;
-    double pairs = 0;
-    if (w >= pre + q) {
-      pairs = q * pre + q * (q + 1) / 2;
-    } else {  // rows see at most w keys
-      pairs = q * std::min(w, pre + q);
-    }
-    b.prefill_pairs[r] = static_cast<double>(p) * pairs;
-    b.prefill_kv[r] = static_cast<double>(p) * std::min(w, pre + q);
+    b.decode_attended[r] =
+        static_cast<double>(d) * static_cast<double>(sm->rules()[r].resident(ctx).tokens());
   }
   const perf::StepCost c = sm->cost(b);
   std::vector<perf::StepOpCost> ops = c.ops;

@@ -157,8 +157,6 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
     c.bound = Bound::l2;
   else
     c.bound = plan.tensor_path && t_comp > t_deq ? Bound::tensor : Bound::cuda_core;
-  c.detail = fmt::format("{} path, {} units x {} splits", plan.tensor_path ? "tensor" : "cuda_core",
-                         plan.units_before_split, plan.splits);
   return c;
 }
 

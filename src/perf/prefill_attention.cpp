@@ -84,7 +84,6 @@ OpCost prefill_attention_cost(const PrefillAttentionOp& op, const hw::HardwarePr
             : body == t_comp ? Bound::tensor
             : body == t_l2   ? Bound::l2
                              : Bound::hbm;
-  c.detail = fmt::format("{} units, {} waves", units, waves);
   return c;
 }
 

@@ -17,6 +17,55 @@ double expected_experts_touched(double tokens, double k, double experts) {
   return experts * (1 - std::pow(1 - k / experts, tokens));
 }
 
+StepTime& StepTime::operator+=(const StepTime& o) {
+  seconds += o.seconds;
+  hbm_bytes += o.hbm_bytes;
+  flops += o.flops;
+  for (size_t i = 0; i < bound_seconds.size(); ++i)
+    bound_seconds[i] += o.bound_seconds[i];
+  return *this;
+}
+
+void StepTime::add(double count, const OpCost& c) {
+  seconds += count * c.seconds;
+  hbm_bytes += count * c.work.level(Level::hbm);
+  flops += count * c.work.total_flops();
+  bound_seconds[static_cast<size_t>(c.bound)] += count * c.seconds;
+}
+
+StepTime StepTime::scaled(double f) const {
+  StepTime s = *this;
+  s.seconds *= f;
+  s.hbm_bytes *= f;
+  s.flops *= f;
+  for (double& b : s.bound_seconds)
+    b *= f;
+  return s;
+}
+
+void add_prefill_chunk(StepBatch& b, const std::vector<kv::RetentionRule>& rules, int64_t prefix,
+                       int64_t tokens) {
+  if (tokens <= 0) return;
+  ++b.prefill_seqs;
+  b.prefill_tokens += static_cast<double>(tokens);
+  const double p = static_cast<double>(prefix), q = static_cast<double>(tokens);
+  for (size_t r = 0; r < rules.size(); ++r) {
+    const int64_t bound = rules[r].max_resident();
+    // Row i (1-based) of the chunk sees min(prefix + i, window) keys.
+    double pairs = 0;
+    if (bound == 0 || prefix + tokens <= bound) {
+      pairs = q * p + q * (q + 1) / 2;
+    } else if (prefix >= bound) {
+      pairs = q * static_cast<double>(bound);
+    } else {
+      const double m = static_cast<double>(bound - prefix);  // rows before the window fills
+      pairs = m * p + m * (m + 1) / 2 + (q - m) * static_cast<double>(bound);
+    }
+    b.prefill_pairs[r] += pairs;
+    b.prefill_kv[r] += bound == 0 ? p + q : std::min(static_cast<double>(bound), p + q);
+  }
+}
+
 StepModel::StepModel(const model::ModelSpec& model, const hw::HardwareProfile& hw,
                      const Parallelism& par, const kv::KvPolicy& policy)
     : model_(&model), hw_(&hw), par_(par), policy_(policy) {
@@ -63,6 +112,10 @@ StepModel::StepModel(const model::ModelSpec& model, const hw::HardwareProfile& h
     }
     stages_.push_back(std::move(st));
   }
+  for (const kv::RetentionRule& r : rules_) {
+    decode_names_.push_back("decode_attention[" + r.describe() + "]");
+    prefill_names_.push_back("prefill_attention[" + r.describe() + "]");
+  }
 }
 
 StepBatch StepModel::empty_batch() const {
@@ -73,49 +126,95 @@ StepBatch StepModel::empty_batch() const {
   return b;
 }
 
-void StepModel::add(StepCost& out, const std::string& name, double count, const OpCost& c) const {
-  if (count <= 0) return;
-  out.seconds += count * c.seconds;
-  out.work += c.work * count;
-  auto it = std::find_if(out.ops.begin(), out.ops.end(),
-                         [&](const StepOpCost& o) { return o.name == name; });
-  if (it == out.ops.end()) {
-    out.ops.push_back({name, count, count * c.seconds, c.bound});
-  } else {
-    it->count += count;
-    it->seconds += count * c.seconds;
+void StepModel::token_ops(int64_t t, int64_t logit_rows, const Emit& emit) const {
+  const model::ModelSpec& m = *model_;
+  const hw::HardwareProfile& hw = *hw_;
+  if (t > 0) {
+    for (size_t s = 0; s < stages_.size(); ++s) {
+      if (s == 0) emit("embedding", 1, elementwise_cost(embedding_op(t, m.hidden), hw));
+      for (const LayerKind& kind : stages_[s].kinds)
+        layer_token_ops(kind, t, emit);
+      if (s + 1 < stages_.size()) {
+        const CollectiveOp hop{CollectiveKind::send_recv, static_cast<double>(t * m.hidden) * 2, 2,
+                               LinkKind::scale_up};
+        emit("pp_send_recv", 1, collective_cost(hop, hw));
+      }
+    }
+  }
+  if (logit_rows > 0) {
+    emit("final_norm", 1, elementwise_cost(rmsnorm_op(logit_rows, m.hidden), hw));
+    emit("lm_head", 1,
+         gemm_cost(GemmOp{logit_rows, (m.vocab + par_.tp - 1) / par_.tp, m.hidden, GemmDtype::bf16},
+                   hw));
   }
 }
 
-StepCost StepModel::cost(const StepBatch& b) const {
-  if (b.decode_attended.size() != rules_.size() || b.prefill_pairs.size() != rules_.size() ||
-      b.prefill_kv.size() != rules_.size()) {
+void StepModel::attention_ops(const StepBatch& b, const Emit& emit) const {
+  for (const Stage& st : stages_) {
+    for (const LayerKind& kind : st.kinds)
+      layer_attention_ops(kind, b, emit);
+  }
+}
+
+namespace {
+
+void check_sizes(const StepBatch& b, size_t rules) {
+  if (b.decode_attended.size() != rules || b.prefill_pairs.size() != rules ||
+      b.prefill_kv.size() != rules) {
     throw std::logic_error("StepBatch vectors must be sized to StepModel::rules()");
   }
+}
+
+}  // namespace
+
+StepCost StepModel::cost(const StepBatch& b) const {
+  check_sizes(b, rules_.size());
   StepCost out;
-  const double tokens = b.new_tokens();
-  if (tokens <= 0) return out;
-  const model::ModelSpec& m = *model_;
-  const hw::HardwareProfile& hw = *hw_;
-  const auto t = static_cast<int64_t>(std::ceil(tokens));
-  for (size_t s = 0; s < stages_.size(); ++s) {
-    const Stage& st = stages_[s];
-    if (s == 0) add(out, "embedding", 1, elementwise_cost(embedding_op(t, m.hidden), hw));
-    for (const LayerKind& kind : st.kinds)
-      add_layer_kind_cost(st, kind, b, out);
-    if (s + 1 < stages_.size()) {
-      add(out, "pp_send_recv", 1,
-          collective_cost(
-              CollectiveOp{CollectiveKind::send_recv, tokens * static_cast<double>(m.hidden) * 2, 2,
-                           LinkKind::scale_up},
-              hw));
+  const auto t = static_cast<int64_t>(std::ceil(b.new_tokens()));
+  if (t <= 0) return out;
+  const Emit collect = [&out](std::string_view name, double count, const OpCost& c) {
+    if (count <= 0) return;
+    out.seconds += count * c.seconds;
+    out.work += c.work * count;
+    auto it = std::find_if(out.ops.begin(), out.ops.end(),
+                           [&](const StepOpCost& o) { return o.name == name; });
+    if (it == out.ops.end()) {
+      out.ops.push_back({std::string(name), count, count * c.seconds, c.bound});
+    } else {
+      it->count += count;
+      it->seconds += count * c.seconds;
     }
-  }
-  if (b.logit_rows > 0) {
-    add(out, "final_norm", 1, elementwise_cost(rmsnorm_op(b.logit_rows, m.hidden), hw));
-    GemmOp head{b.logit_rows, (m.vocab + par_.tp - 1) / par_.tp, m.hidden, GemmDtype::bf16};
-    add(out, "lm_head", 1, gemm_cost(head, hw));
-  }
+  };
+  token_ops(t, b.logit_rows, collect);
+  attention_ops(b, collect);
+  return out;
+}
+
+StepTime StepModel::time(const StepBatch& b) const {
+  check_sizes(b, rules_.size());
+  StepTime out;
+  const auto t = static_cast<int64_t>(std::ceil(b.new_tokens()));
+  if (t <= 0) return out;
+  auto memo = [this](std::vector<StepTime>& table, std::vector<char>& done, int64_t key,
+                     bool head) -> const StepTime& {
+    const auto i = static_cast<size_t>(key);
+    if (i >= table.size()) {
+      table.resize(std::max(i + 1, table.size() * 2));
+      done.resize(table.size(), 0);
+    }
+    if (!done[i]) {
+      StepTime st;
+      const Emit acc = [&st](std::string_view, double count, const OpCost& c) { st.add(count, c); };
+      head ? token_ops(0, key, acc) : token_ops(key, 0, acc);
+      table[i] = st;
+      done[i] = 1;
+    }
+    return table[i];
+  };
+  out += memo(token_memo_, token_memo_done_, t, false);
+  if (b.logit_rows > 0) out += memo(head_memo_, head_memo_done_, b.logit_rows, true);
+  const Emit acc = [&out](std::string_view, double count, const OpCost& c) { out.add(count, c); };
+  attention_ops(b, acc);
   return out;
 }
 

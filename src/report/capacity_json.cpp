@@ -1,6 +1,7 @@
 #include "kvsim/core/units.h"
 #include "kvsim/model/parameters.h"
 #include "kvsim/report/capacity_report.h"
+#include "kvsim/report/json_parts.h"
 #include "kvsim/version.h"
 
 namespace kvsim::report {
@@ -8,22 +9,6 @@ namespace {
 
 core::Json optional_int(const std::optional<int64_t>& v) {
   return v ? core::Json(*v) : core::Json();
-}
-
-core::Json policy_json(const kv::KvPolicy& p) {
-  core::Json sharing = core::Json::array();
-  for (const auto& s : p.sharing)
-    sharing.push(s->describe());
-  core::Json tiers = core::Json::array();
-  for (const auto& t : p.tiers)
-    tiers.push(t->describe());
-  return core::Json::object()
-      .set("attention", p.attention->describe())
-      .set("precision", p.precision->describe())
-      .set("retention", p.retention->describe())
-      .set("sharing", std::move(sharing))
-      .set("allocation", p.allocation->describe())
-      .set("tiers", std::move(tiers));
 }
 
 core::Json groups_json(const perf::StageMemory& sm, int64_t context) {
@@ -75,7 +60,7 @@ core::Json capacity_json(const perf::CapacityResult& r, const CapacityInputs& in
                            .set("tp", in.parallelism.tp)
                            .set("pp", in.parallelism.pp)
                            .set("gpus", in.parallelism.gpus()));
-  j.set("policy", policy_json(*r.plan.policy));
+  j.set("policy", kv_policy_json(*r.plan.policy));
   j.set("options", core::Json::object()
                        .set("memory_utilization", in.options.memory_utilization)
                        .set("max_batched_tokens", in.options.max_batched_tokens)

@@ -149,6 +149,57 @@ TEST(StepModel, HybridWindowsMoeAndExpertParallel) {
   EXPECT_THROW(StepModel(ds, hw, Parallelism{8, 1, 4}, pd), core::ConfigError);
 }
 
+TEST(StepModel, FastTotalsEqualTheBreakdown) {
+  const auto g3 = model::load_model("gemma-3-27b");
+  const auto hw = hw::load_hardware("h100-sxm");
+  kv::KvPolicy p;
+  p.fill_defaults(g3);
+  const StepModel sm(g3, hw, Parallelism{2, 1}, p);
+  StepBatch b = sm.empty_batch();
+  b.decode_seqs = 12;
+  b.logit_rows = 14;
+  for (size_t r = 0; r < sm.rules().size(); ++r)
+    b.decode_attended[r] = 12 * 3000.0;
+  add_prefill_chunk(b, sm.rules(), 1500, 700);
+  add_prefill_chunk(b, sm.rules(), 0, 300);
+  const StepCost c = sm.cost(b);
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass reads the memo
+    const StepTime t = sm.time(b);
+    EXPECT_NEAR(t.seconds, c.seconds, 1e-12 * c.seconds);
+    EXPECT_NEAR(t.hbm_bytes, c.work.level(Level::hbm), 1e-9 * t.hbm_bytes);
+    double bound_sum = 0;
+    for (double s : t.bound_seconds)
+      bound_sum += s;
+    EXPECT_NEAR(bound_sum, t.seconds, 1e-12 * t.seconds);
+  }
+}
+
+TEST(StepModel, PrefillChunkPairsRespectTheWindow) {
+  std::vector<kv::RetentionRule> rules(2);
+  rules[1].recent = 100;
+  auto pairs = [&](int64_t prefix, int64_t tokens) {
+    StepBatch b;
+    b.decode_attended.assign(2, 0);
+    b.prefill_pairs.assign(2, 0);
+    b.prefill_kv.assign(2, 0);
+    add_prefill_chunk(b, rules, prefix, tokens);
+    return std::pair{b.prefill_pairs, b.prefill_kv};
+  };
+  // Brute force: row i of the chunk sees min(prefix + i, window) keys.
+  for (auto [prefix, tokens] :
+       {std::pair<int64_t, int64_t>{0, 50}, {0, 250}, {80, 50}, {150, 40}, {30, 500}}) {
+    double full = 0, win = 0;
+    for (int64_t i = 1; i <= tokens; ++i) {
+      full += static_cast<double>(prefix + i);
+      win += static_cast<double>(std::min<int64_t>(prefix + i, 100));
+    }
+    const auto [p, kv] = pairs(prefix, tokens);
+    EXPECT_DOUBLE_EQ(p[0], full) << prefix << "+" << tokens;
+    EXPECT_DOUBLE_EQ(p[1], win) << prefix << "+" << tokens;
+    EXPECT_DOUBLE_EQ(kv[1], static_cast<double>(std::min<int64_t>(prefix + tokens, 100)));
+  }
+}
+
 // Calibration recovers efficiencies used to generate synthetic measurements.
 TEST(Calibration, RecoversKnownEfficiencies) {
   hw::HardwareProfile truth = hw::load_hardware("h100-sxm");

@@ -4,7 +4,10 @@
 // described by aggregates the engine maintains incrementally, so a step costs O(distinct layer
 // kinds + KV layer groups), independent of the batch size.
 
+#include <array>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kvsim/hw/hardware_profile.h"
@@ -44,6 +47,25 @@ struct StepCost {
   std::vector<StepOpCost> ops;  ///< per-operator breakdown (all stages)
 };
 
+/// The totals of a step without the breakdown: what the replay engine needs, millions of times.
+struct StepTime {
+  double seconds = 0;
+  double hbm_bytes = 0;                   ///< per GPU
+  double flops = 0;                       ///< per GPU
+  std::array<double, 9> bound_seconds{};  ///< time spent in operators of each Bound
+
+  StepTime& operator+=(const StepTime& o);
+  void add(double count, const OpCost& c);
+  /// Every field times `f` (a run of `f` identical steps).
+  StepTime scaled(double f) const;
+};
+
+/// Adds one sequence's prefill chunk to `b`: `tokens` new tokens after `prefix` cached ones,
+/// attending causally within each rule's resident window (`rules` = StepModel::rules()). Does not
+/// touch logit_rows (only a chunk that completes its prompt produces a token).
+void add_prefill_chunk(StepBatch& b, const std::vector<kv::RetentionRule>& rules, int64_t prefix,
+                       int64_t tokens);
+
 class StepModel {
  public:
   /// `policy` must have its defaults filled. Throws core::ConfigError when TP/EP do not divide the
@@ -58,9 +80,13 @@ class StepModel {
   int64_t stages() const { return static_cast<int64_t>(stages_.size()); }
   const kv::KvPlan& kv_plan(int64_t stage) const { return stages_[static_cast<size_t>(stage)].kv; }
 
-  /// Cost of one step. With PP > 1 the stages run one after another for this batch (the step's
-  /// latency, plus the activations sent between stages).
+  /// Cost of one step with a per-operator breakdown. With PP > 1 the stages run one after another
+  /// for this batch (the step's latency, plus the activations sent between stages).
   StepCost cost(const StepBatch& batch) const;
+  /// The same totals without the breakdown. Operators whose cost depends only on the step's token
+  /// count (projections, MLP, norms, all-reduces, KV append) are memoised per token count, so this
+  /// is cheap enough to call for every simulated step. Not thread-safe (one StepModel per engine).
+  StepTime time(const StepBatch& batch) const;
 
  private:
   struct LayerKind {
@@ -79,9 +105,18 @@ class StepModel {
     std::vector<LayerKind> kinds;
   };
 
-  void add_layer_kind_cost(const Stage& st, const LayerKind& kind, const StepBatch& b,
-                           StepCost& out) const;
-  void add(StepCost& out, const std::string& name, double count, const OpCost& c) const;
+  using Emit = std::function<void(std::string_view name, double count, const OpCost& cost)>;
+  /// Operators whose cost depends only on the token count `t` (and `logit_rows` for the LM head).
+  void token_ops(int64_t t, int64_t logit_rows, const Emit& emit) const;
+  /// Attention over the cache: decodes and prefill chunks, per layer kind.
+  void attention_ops(const StepBatch& b, const Emit& emit) const;
+  void layer_token_ops(const LayerKind& kind, int64_t t, const Emit& emit) const;
+  void layer_attention_ops(const LayerKind& kind, const StepBatch& b, const Emit& emit) const;
+
+  mutable std::vector<StepTime> token_memo_;  ///< per token count
+  mutable std::vector<char> token_memo_done_;
+  mutable std::vector<StepTime> head_memo_;  ///< LM head per logit-row count
+  mutable std::vector<char> head_memo_done_;
 
   const model::ModelSpec* model_;
   const hw::HardwareProfile* hw_;
@@ -89,6 +124,7 @@ class StepModel {
   kv::KvPolicy policy_;
   std::vector<Stage> stages_;
   std::vector<kv::RetentionRule> rules_;
+  std::vector<std::string> decode_names_, prefill_names_;  ///< per rule, for the breakdown
 };
 
 /// Expected distinct experts when `tokens` tokens each choose `k` of `experts` uniformly:
