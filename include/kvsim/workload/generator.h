@@ -38,8 +38,13 @@ class LengthDistribution {
   static constexpr const char* kQuestion = "length distribution";
   virtual ~LengthDistribution() = default;
   virtual std::string describe() const = 0;
-  /// A sample, >= 1.
+  /// A sample, in [1, kMaxLength]. Units are the caller's: tokens for `input` and `output`,
+  /// turns for `sessions.turns`, whole seconds for `sessions.think_s`.
   virtual int64_t sample(Rng& rng) const = 0;
+
+  /// Largest value a parameter or a sample may take (2^40, about 1.1e12): far beyond any real
+  /// length, and small enough that sums over a session's turns cannot overflow 64 bits.
+  static constexpr int64_t kMaxLength = int64_t{1} << 40;
 };
 
 /// Generate requests from a `generator:` map. `path` prefixes error messages (e.g.
