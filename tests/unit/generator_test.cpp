@@ -63,6 +63,36 @@ TEST(Generator, SameSeedSameWorkloadOtherSeedDifferent) {
   expect_same(generate(kBasic), generate(std::string(kBasic) + "seed: 1\n"));
 }
 
+// Pinned output of a small spec, reproduced by an independent re-implementation of the
+// documented scheme (streams hash_combine(seed, id), chain root hash_combine(seed, 8), system
+// prompt block ids from hash_combine(seed, 9)). A change here changes every seeded workload.
+TEST(Generator, GoldenFirstRequests) {
+  const RequestSet s = generate(R"(
+requests: 4
+arrival: {impl: poisson, rate: 2}
+input: {impl: lognormal, median: 1000, p90: 4000}
+output: {impl: uniform, min: 1, max: 500}
+system_prompts: {count: 2, tokens: 40}
+)");
+  struct Want {
+    double arrival_s;
+    int64_t input_tokens, output_tokens;
+    uint64_t first_hash;
+  };
+  const Want want[] = {{0.0, 1119, 80, 0xd40bf47071bc2b66ULL},
+                       {1.6651653936738415, 2271, 122, 0xd40bf47071bc2b66ULL},
+                       {1.7922054743859523, 1464, 261, 0xafbf0d564db894d8ULL},
+                       {1.953285481961869, 1342, 451, 0xd40bf47071bc2b66ULL}};
+  ASSERT_EQ(s.requests.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const Request& r = s.requests[i];
+    EXPECT_NEAR(r.arrival_s, want[i].arrival_s, 1e-12) << i;  // libm may differ by an ulp
+    EXPECT_EQ(r.input_tokens, want[i].input_tokens) << i;
+    EXPECT_EQ(r.output_tokens, want[i].output_tokens) << i;
+    EXPECT_EQ(hashes(s, r).at(0), want[i].first_hash) << i;
+  }
+}
+
 TEST(Generator, RequestsAreFinalizedWithFullBlockHashes) {
   const RequestSet s = generate(kBasic);
   ASSERT_EQ(s.requests.size(), 500u);
