@@ -8,7 +8,7 @@ namespace kvsim::core {
 
 CsvReader::CsvReader(std::istream& in, std::string file_name)
     : in_(in), file_(std::make_shared<const std::string>(std::move(file_name))) {
-  int start = 0;
+  int& start = header_line_;
   if (!read_record(header_, start))
     fail_at(SourceLoc{file_, 0, 0}, "empty file: expected a header row");
   if (!header_.empty() && header_[0].rfind("\xEF\xBB\xBF", 0) == 0) header_[0].erase(0, 3);  // BOM

@@ -12,8 +12,8 @@ namespace {
 
 class JsonParser {
  public:
-  JsonParser(std::string_view text, const std::string& file_name)
-      : text_(text), file_(std::make_shared<const std::string>(file_name)) {}
+  JsonParser(std::string_view text, const std::string& file_name, int first_line)
+      : text_(text), file_(std::make_shared<const std::string>(file_name)), line_(first_line) {}
 
   Doc parse_document() {
     if (text_.size() >= 3 && static_cast<unsigned char>(text_[0]) == 0xEF) {
@@ -31,7 +31,7 @@ class JsonParser {
   std::string_view text_;
   std::shared_ptr<const std::string> file_;
   size_t pos_ = 0;
-  int line_ = 1;
+  int line_;
   size_t line_start_ = 0;
 
   SourceLoc here() const {
@@ -289,8 +289,8 @@ class JsonParser {
 
 }  // namespace
 
-Doc parse_json(std::string_view text, const std::string& file_name) {
-  return JsonParser(text, file_name).parse_document();
+Doc parse_json(std::string_view text, const std::string& file_name, int first_line) {
+  return JsonParser(text, file_name, first_line).parse_document();
 }
 
 }  // namespace kvsim::core

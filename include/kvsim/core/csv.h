@@ -21,6 +21,7 @@ class CsvReader {
   CsvReader(std::istream& in, std::string file_name);
 
   const std::vector<std::string>& header() const { return header_; }
+  int header_line() const { return header_line_; }  ///< 1-based line of the header row
   /// Index of a column, or nullopt.
   std::optional<size_t> column(std::string_view name) const;
 
@@ -51,6 +52,7 @@ class CsvReader {
   std::vector<std::string> row_;
   int line_ = 0;  ///< lines consumed so far
   int row_line_ = 0;
+  int header_line_ = 0;
   std::string buffer_;
 };
 

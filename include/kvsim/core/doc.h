@@ -45,7 +45,9 @@ inline constexpr int kMaxDocDepth = 64;
 /// Parse YAML text. `file_name` is used for locations. Duplicate keys are errors.
 Doc parse_yaml(std::string_view text, const std::string& file_name);
 /// Parse strict JSON (RFC 8259: no comments, no trailing commas). A leading UTF-8 BOM is an error.
-Doc parse_json(std::string_view text, const std::string& file_name);
+/// `first_line` is the line number of the text's first line in `file_name` (a JSON-lines reader
+/// parses one line at a time and passes its number so locations point into the whole file).
+Doc parse_json(std::string_view text, const std::string& file_name, int first_line = 1);
 /// Read a file from disk and parse it as JSON when its name ends in ".json", else as YAML.
 Doc load_document_file(const std::string& path);
 /// Read a whole file; a missing or unreadable file is an InputError naming it.

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kvsim/core/registry.h"
 #include "kvsim/workload/request.h"
@@ -31,6 +32,18 @@ class TraceFormat {
   /// Read every row of `in` (positioned at the start of the file) into `out`.
   virtual void read(std::istream& in, const std::string& file, RequestSet& out) const = 0;
 };
+
+/// The registered trace formats, sorted by name.
+std::vector<std::string> trace_format_names();
+
+/// The registered format named `name`; an unknown name is an InputError from the --trace-format
+/// flag, with the nearest name suggested.
+const TraceFormat& find_trace_format(std::string_view name);
+
+/// The name of the format whose detect() scores `first_line` (BOM and line end removed) highest.
+/// No match, or a tie at the top, is an InputError at `file` line 1 that lists the formats and
+/// says how to force one with --trace-format.
+std::string detect_trace_format(std::string_view first_line, const std::string& file);
 
 /// Read a trace file. `format` forces a registered format; "" auto-detects from the first line
 /// (an InputError lists the formats when none matches). The result is finalized.
