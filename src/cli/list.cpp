@@ -12,6 +12,10 @@
 #include "kvsim/kv/kv_plan.h"
 #include "kvsim/model/model_spec.h"
 #include "kvsim/model/parameters.h"
+#include "kvsim/serve/router.h"
+#include "kvsim/serve/scheduler.h"
+#include "kvsim/workload/generator.h"
+#include "kvsim/workload/trace_format.h"
 
 namespace kvsim::cli {
 namespace {
@@ -78,21 +82,50 @@ void list_strategies() {
   std::cout << t.render();
 }
 
+/// Trace formats only (`trace-formats`), or with the generator plug-ins too (`workloads`).
+void list_workloads(bool with_generators) {
+  core::TextTable t({"plug-in kind", "name", "what it reads or draws"});
+  t.align(1, core::TextTable::Align::left);
+  t.align(2, core::TextTable::Align::left);
+  list_question<workload::TraceFormat>(t, "--trace-format");
+  if (with_generators) {
+    list_question<workload::ArrivalProcess>(t, "generator arrival:");
+    list_question<workload::LengthDistribution>(t, "generator input:/output:");
+  }
+  std::cout << t.render();
+}
+
+void list_engine() {
+  core::TextTable t({"YAML key under engine: (flag)", "name", "what it does"});
+  t.align(1, core::TextTable::Align::left);
+  t.align(2, core::TextTable::Align::left);
+  list_question<serve::Scheduler>(t, "scheduler (--scheduler)");
+  list_question<serve::Router>(t, "router (--router)");
+  std::cout << t.render();
+}
+
 }  // namespace
 
 Runner add_list(CLI::App& app) {
   auto what = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("list", "List built-in hardware, models or KV strategies");
-  cmd->add_option("what", *what, "hardware, models or strategies")
+  CLI::App* cmd = app.add_subcommand(
+      "list",
+      "List built-in hardware, models, KV strategies, workload plug-ins or engine plug-ins");
+  cmd->add_option("what", *what, "hardware, models, strategies, trace-formats, workloads or engine")
       ->required()
-      ->check(CLI::IsMember({"hardware", "models", "strategies"}));
+      ->check(CLI::IsMember(
+          {"hardware", "models", "strategies", "trace-formats", "workloads", "engine"}));
   return [what] {
     if (*what == "hardware")
       list_hardware();
     else if (*what == "models")
       list_models();
-    else
+    else if (*what == "strategies")
       list_strategies();
+    else if (*what == "trace-formats" || *what == "workloads")
+      list_workloads(*what == "workloads");
+    else
+      list_engine();
     return kExitOk;
   };
 }

@@ -11,6 +11,14 @@ namespace {
 
 constexpr size_t kRejectedRowsShown = 20;
 
+/// [[value, fraction], ...] (see serve::Distribution::cdf).
+core::Json cdf_json(const serve::Distribution& d) {
+  core::Json points = core::Json::array();
+  for (const auto& [value, fraction] : d.cdf)
+    points.push(core::Json::array().push(value).push(fraction));
+  return points;
+}
+
 core::Json distribution_json(const serve::Distribution& d) {
   return core::Json::object()
       .set("n", static_cast<int64_t>(d.n))
@@ -18,7 +26,8 @@ core::Json distribution_json(const serve::Distribution& d) {
       .set("p50", d.p50)
       .set("p90", d.p90)
       .set("p99", d.p99)
-      .set("max", d.max);
+      .set("max", d.max)
+      .set("cdf", cdf_json(d));
 }
 
 core::Json bounds_json(const std::array<double, 9>& seconds, double total) {

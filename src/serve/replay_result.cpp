@@ -36,7 +36,21 @@ Distribution distribution_of(std::vector<double>& v) {
   d.p90 = q(0.9);
   d.p99 = q(0.99);
   d.max = v.back();
+  for (double f : cdf_fractions())
+    d.cdf.emplace_back(q(f), f);
   return d;
+}
+
+const std::vector<double>& cdf_fractions() {
+  static const std::vector<double> fractions = [] {
+    std::vector<double> f;
+    for (int k = 0; k < 40; ++k)
+      f.push_back(k / 40.0);
+    for (double tail : {0.99, 0.999, 1.0})
+      f.push_back(tail);
+    return f;
+  }();
+  return fractions;
 }
 
 bool ReplayResult::invariants_ok() const {

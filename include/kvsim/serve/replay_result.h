@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kvsim/serve/timeline.h"
@@ -31,7 +32,12 @@ struct RequestRecord {
 struct Distribution {
   size_t n = 0;
   double mean = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+  /// Points of the empirical CDF for plots: (value, fraction of samples <= value) at the fractions
+  /// kCdfFractions; empty when n == 0.
+  std::vector<std::pair<double, double>> cdf;
 };
+/// The fractions at which Distribution::cdf is sampled: 0, 0.025, ..., 0.975, 0.99, 0.999, 1.
+const std::vector<double>& cdf_fractions();
 /// Percentiles with linear interpolation; sorts `values`.
 Distribution distribution_of(std::vector<double>& values);
 
