@@ -9,8 +9,10 @@ double soft_max(double a, double b, double p) {
   const double hi = std::max(a, b);
   if (hi <= 0) return 0;
   if (p >= 60) return hi;
-  // Scaled to avoid overflow: hi * ((a/hi)^p + (b/hi)^p)^(1/p).
-  return hi * std::pow(std::pow(a / hi, p) + std::pow(b / hi, p), 1.0 / p);
+  // Scaled to avoid overflow: hi * (1 + (lo/hi)^p)^(1/p).
+  const double ratio = std::min(a, b) / hi;
+  if (ratio <= 0) return hi;
+  return hi * std::exp(std::log1p(std::pow(ratio, p)) / p);
 }
 
 }  // namespace kvsim::perf

@@ -149,10 +149,10 @@ void StepModel::token_ops(int64_t t, int64_t logit_rows, const Emit& emit) const
   }
 }
 
-void StepModel::attention_ops(const StepBatch& b, const Emit& emit) const {
+void StepModel::attention_ops(const StepBatch& b, const Emit& emit, bool decodes) const {
   for (const Stage& st : stages_) {
     for (const LayerKind& kind : st.kinds)
-      layer_attention_ops(kind, b, emit);
+      layer_attention_ops(kind, b, emit, decodes);
   }
 }
 
@@ -213,8 +213,17 @@ StepTime StepModel::time(const StepBatch& b) const {
   };
   out += memo(token_memo_, token_memo_done_, t, false);
   if (b.logit_rows > 0) out += memo(head_memo_, head_memo_done_, b.logit_rows, true);
+  // Attention: decodes through the memo; prefill chunks (rarer, and keyed by more values) directly.
+  if (b.decode_seqs > 0) {
+    size_t index = 0;
+    for (const Stage& st : stages_) {
+      for (const LayerKind& kind : st.kinds)
+        add_decode_time(index++, kind, b, out);
+    }
+  }
+  if (b.prefill_seqs <= 0) return out;
   const Emit acc = [&out](std::string_view, double count, const OpCost& c) { out.add(count, c); };
-  attention_ops(b, acc);
+  attention_ops(b, acc, false);
   return out;
 }
 

@@ -116,30 +116,67 @@ void StepModel::layer_token_ops(const LayerKind& kind, int64_t t, const Emit& em
   }
 }
 
-void StepModel::layer_attention_ops(const LayerKind& kind, const StepBatch& b,
-                                    const Emit& emit) const {
+int64_t StepModel::mean_kv_len(const LayerKind& kind, const StepBatch& b) {
+  return std::max<int64_t>(
+      1, ceil_i(b.decode_attended[kind.rule] / static_cast<double>(b.decode_seqs)));
+}
+
+DecodeAttentionOp StepModel::decode_op(const LayerKind& kind, const StepBatch& b) const {
+  const model::AttentionSpec& a = kind.attention;
+  const bool mla = a.kind == model::AttentionKind::mla;
+  DecodeAttentionOp d;
+  d.batch = b.decode_seqs;
+  d.kv_len = mean_kv_len(kind, b);
+  d.q_heads = a.q_heads / par_.tp;
+  d.kv_heads = mla ? 1 : kind.values.heads_gpu;
+  d.head_dim = a.head_dim;
+  d.kv_dtype = policy_.precision->name();
+  d.q_len = b.decode_q;
+  d.block_tokens = policy_.allocation->block_tokens();
+  if (mla) {
+    d.latent_dim = a.latent_dim;
+    d.rope_dim = a.rope_dim;
+  }
+  return d;
+}
+
+void StepModel::add_decode_time(size_t kind_index, const LayerKind& kind, const StepBatch& b,
+                                StepTime& out) const {
+  const int64_t kv_len = mean_kv_len(kind, b);
+  const auto k = static_cast<int64_t>(kind_index);
+  uint64_t h = static_cast<uint64_t>(b.decode_seqs) * 0x9E3779B97F4A7C15ull ^
+               static_cast<uint64_t>(kv_len) * 0xC2B2AE3D27D4EB4Full ^
+               static_cast<uint64_t>(k * 131 + b.decode_q) * 0x165667B19E3779F9ull;
+  h ^= h >> 29;
+  if (decode_memo_.empty()) decode_memo_.resize(kDecodeMemoSize);
+  DecodeMemo& e = decode_memo_[h & (kDecodeMemoSize - 1)];
+  if (e.kind != k || e.batch != b.decode_seqs || e.kv_len != kv_len || e.q_len != b.decode_q) {
+    const OpCost c = decode_attention_cost(decode_op(kind, b), *hw_);
+    e = DecodeMemo{k,
+                   b.decode_seqs,
+                   kv_len,
+                   b.decode_q,
+                   c.seconds,
+                   c.work.level(Level::hbm),
+                   c.work.total_flops(),
+                   c.bound};
+  }
+  const double n = static_cast<double>(kind.count);
+  out.seconds += n * e.seconds;
+  out.hbm_bytes += n * e.hbm_bytes;
+  out.flops += n * e.flops;
+  out.bound_seconds[static_cast<size_t>(e.bound)] += n * e.seconds;
+}
+
+void StepModel::layer_attention_ops(const LayerKind& kind, const StepBatch& b, const Emit& emit,
+                                    bool decodes) const {
   const hw::HardwareProfile& hw = *hw_;
   const double n = static_cast<double>(kind.count);
   const model::AttentionSpec& a = kind.attention;
   const int64_t hq = a.q_heads / par_.tp;
   const bool mla = a.kind == model::AttentionKind::mla;
-  if (b.decode_seqs > 0) {
-    DecodeAttentionOp d;
-    d.batch = b.decode_seqs;
-    d.kv_len = std::max<int64_t>(
-        1, ceil_i(b.decode_attended[kind.rule] / static_cast<double>(b.decode_seqs)));
-    d.q_heads = hq;
-    d.kv_heads = mla ? 1 : kind.values.heads_gpu;
-    d.head_dim = a.head_dim;
-    d.kv_dtype = policy_.precision->name();
-    d.q_len = b.decode_q;
-    d.block_tokens = policy_.allocation->block_tokens();
-    if (mla) {
-      d.latent_dim = a.latent_dim;
-      d.rope_dim = a.rope_dim;
-    }
-    emit(decode_names_[kind.rule], n, decode_attention_cost(d, hw));
-  }
+  if (decodes && b.decode_seqs > 0)
+    emit(decode_names_[kind.rule], n, decode_attention_cost(decode_op(kind, b), hw));
   if (b.prefill_seqs > 0 && b.prefill_tokens > 0) {
     const double seqs = static_cast<double>(b.prefill_seqs);
     const double q = b.prefill_tokens / seqs;

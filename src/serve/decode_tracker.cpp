@@ -13,7 +13,8 @@ constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 DecodeTracker::DecodeTracker(std::vector<int64_t> bounds, int64_t block_tokens, int64_t max_id)
     : bt_(block_tokens),
       members_(static_cast<size_t>(max_id)),
-      residues_(static_cast<size_t>(block_tokens), 0) {
+      residues_(static_cast<size_t>(std::max<int64_t>(block_tokens, 1)), 0),
+      fenwick_(residues_.size() + 1, 0) {
   if (block_tokens < 1) throw std::invalid_argument("block_tokens must be >= 1");
   for (int64_t b : bounds) {
     Rule r;
@@ -28,15 +29,30 @@ int64_t DecodeTracker::residue(int64_t c) const {
   return x < 0 ? x + bt_ : x;
 }
 
+void DecodeTracker::count_residue(int64_t rho, int64_t delta) {
+  residues_[static_cast<size_t>(rho)] += delta;
+  residue_weight_ += delta * rho;
+  for (size_t i = static_cast<size_t>(rho) + 1; i < fenwick_.size(); i += i & (~i + 1))
+    fenwick_[i] += delta;
+}
+
+int64_t DecodeTracker::residues_below(int64_t x) const {
+  int64_t n = 0;
+  for (size_t i = static_cast<size_t>(x); i > 0; i -= i & (~i + 1))
+    n += fenwick_[i];
+  return n;
+}
+
 void DecodeTracker::add(int64_t id, int64_t tokens, int64_t remaining, int64_t step) {
   Member& m = members_.at(static_cast<size_t>(id));
   if (m.active) throw std::logic_error("sequence tracked twice");
+  ++version_;
   m.active = true;
   m.c = tokens - step;
   m.finish = step + remaining;
   ++count_;
   sum_c_ += static_cast<double>(m.c);
-  ++residues_[static_cast<size_t>(residue(m.c))];
+  count_residue(residue(m.c), +1);
   finish_heap_.emplace(m.finish, id);
   for (Rule& r : rules_) {
     if (r.bound <= 0) continue;
@@ -63,10 +79,11 @@ int64_t DecodeTracker::tokens(int64_t id, int64_t step) const {
 int64_t DecodeTracker::remove(int64_t id, int64_t step) {
   Member& m = members_.at(static_cast<size_t>(id));
   if (!m.active) throw std::logic_error("removing an untracked sequence");
+  ++version_;
   m.active = false;
   --count_;
   sum_c_ -= static_cast<double>(m.c);
-  --residues_[static_cast<size_t>(residue(m.c))];
+  count_residue(residue(m.c), -1);
   for (Rule& r : rules_) {
     if (r.bound <= 0) continue;
     if (r.saturated[static_cast<size_t>(id)]) {
@@ -88,6 +105,7 @@ void DecodeTracker::advance(int64_t step) {
       // Stale entries (the sequence left, or rejoined later) are skipped.
       if (!m.active || r.saturated[static_cast<size_t>(id)] || r.bound - m.c > step) continue;
       r.saturated[static_cast<size_t>(id)] = 1;
+      ++version_;
       --r.unsat_count;
       r.unsat_sum_c -= static_cast<double>(m.c);
       ++r.sat_count;
@@ -103,16 +121,18 @@ double DecodeTracker::sum_capped(size_t rule, int64_t step) const {
 }
 
 int64_t DecodeTracker::sum_blocks(int64_t step) const {
-  // sum ceil((c + S) / bt) = (sum c + n S + n (bt - 1) - sum ((rho + S) mod bt)) / bt.
-  int64_t residue_sum = 0;
+  // sum ceil((c + S) / bt) = (sum c + n S + n (bt - 1) - sum ((rho + S) mod bt)) / bt, and
+  // sum ((rho + s) mod bt) = sum rho + n s - bt * #{rho >= bt - s} for s = S mod bt.
+  if (blocks_version_ == version_ && blocks_step_ == step) return blocks_sum_;
   const int64_t s_mod = ((step % bt_) + bt_) % bt_;
-  for (int64_t rho = 0; rho < bt_; ++rho) {
-    const int64_t n = residues_[static_cast<size_t>(rho)];
-    if (n) residue_sum += n * ((rho + s_mod) % bt_);
-  }
+  const int64_t wrapped = s_mod == 0 ? 0 : count_ - residues_below(bt_ - s_mod);
+  const int64_t residue_sum = residue_weight_ + count_ * s_mod - bt_ * wrapped;
   const double total = sum_c_ + static_cast<double>(count_) * static_cast<double>(step + bt_ - 1) -
                        static_cast<double>(residue_sum);
-  return static_cast<int64_t>(total / static_cast<double>(bt_) + 0.5);
+  blocks_version_ = version_;
+  blocks_step_ = step;
+  blocks_sum_ = static_cast<int64_t>(total / static_cast<double>(bt_) + 0.5);
+  return blocks_sum_;
 }
 
 int64_t DecodeTracker::next_saturation() {

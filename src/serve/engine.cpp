@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "kvsim/core/big_vector.h"
 #include "kvsim/core/error.h"
 #include "kvsim/perf/step.h"
 #include "kvsim/serve/replica.h"
@@ -60,10 +61,11 @@ ReplayResult replay(const workload::RequestSet& requests, Deployment d) {
 
   ReplayResult res;
   const size_t n = requests.requests.size();
-  res.requests.resize(n);
+  core::resize_big(res.requests, n);
   res.kv_budget_bytes = kv.budget_bytes;
   res.notes = kv.notes;
-  std::vector<SeqState> seqs(n);
+  std::vector<SeqState> seqs;
+  core::resize_big(seqs, n);
   Timeline timeline(d.config.timeline_points, 1e-3);
   ReplicaContext ctx{&steps, &d.config, &requests, &kv, &seqs, &res.requests, &res, &timeline};
   std::vector<Replica> replicas;

@@ -12,8 +12,10 @@ namespace {
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 }
 
-perf::StepBatch Replica::decode_batch(int64_t step) const {
-  perf::StepBatch b = ctx_.step_model->empty_batch();
+const perf::StepBatch& Replica::decode_batch(int64_t step) const {
+  perf::StepBatch& b = decode_scratch_;
+  if (b.decode_attended.size() != ctx_.step_model->rules().size())
+    b = ctx_.step_model->empty_batch();
   b.decode_seqs = tracker_.count();
   b.logit_rows = b.decode_seqs;
   // A decode step at `step` appends one token per sequence and attends to everything held after it.
@@ -23,7 +25,13 @@ perf::StepBatch Replica::decode_batch(int64_t step) const {
 }
 
 perf::StepTime Replica::decode_time(int64_t step) const {
-  return ctx_.step_model->time(decode_batch(step));
+  DecodeTimeMemo& slot = decode_time_memo_[static_cast<size_t>(step) % decode_time_memo_.size()];
+  if (slot.version != tracker_.version() || slot.step != step) {
+    slot.time = ctx_.step_model->time(decode_batch(step));
+    slot.version = tracker_.version();
+    slot.step = step;
+  }
+  return slot.time;
 }
 
 perf::StepTime Replica::run_time(int64_t first, int64_t steps) const {
@@ -31,7 +39,7 @@ perf::StepTime Replica::run_time(int64_t first, int64_t steps) const {
   // sums as a trapezoid. Kinks (a kernel changing bound) are found by checking the midpoint and
   // splitting the run there.
   perf::StepTime total;
-  if (steps <= 16) {
+  if (steps <= 2) {
     for (int64_t i = 0; i < steps; ++i)
       total += decode_time(first + i);
     return total;

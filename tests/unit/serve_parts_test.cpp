@@ -10,6 +10,7 @@
 
 #include "kvsim/serve/decode_tracker.h"
 #include "kvsim/serve/prefix_cache.h"
+#include "kvsim/serve/replay_result.h"
 #include "kvsim/serve/timeline.h"
 
 namespace kvsim::serve {
@@ -63,6 +64,12 @@ TEST(DecodeTracker, SumsMatchBruteForceUnderRandomChurn) {
     ASSERT_EQ(t.count(), static_cast<int64_t>(live.size()));
     ASSERT_DOUBLE_EQ(t.sum_tokens(step), sum);
     ASSERT_EQ(t.sum_blocks(step), blocks);
+    for (int64_t k : {1, 5, 15, 16, 17, 40}) {  // the residue wrap-around at every offset class
+      int64_t later = 0;
+      for (const auto& [id, b] : live)
+        later += (b.tokens0 + step + k - b.join + bt - 1) / bt;
+      ASSERT_EQ(t.sum_blocks(step + k), later) << "k " << k;
+    }
     for (size_t r = 0; r < bounds.size(); ++r)
       ASSERT_DOUBLE_EQ(t.sum_capped(r, step), capped[r]) << "rule " << r;
     ASSERT_EQ(t.next_finish(), first_finish);
@@ -74,6 +81,33 @@ TEST(DecodeTracker, SumsMatchBruteForceUnderRandomChurn) {
         ahead += static_cast<double>(std::min(b.tokens0 + step + 3 - b.join, bounds[1]));
       ASSERT_DOUBLE_EQ(t.sum_capped(1, step + 3), ahead);
     }
+  }
+}
+
+TEST(Distribution, QuantilesEqualThoseOfAFullSort) {
+  std::mt19937_64 rng(11);
+  for (size_t n : {1u, 2u, 3u, 10u, 101u, 1000u, 4097u}) {
+    std::vector<double> v(n);
+    for (double& x : v)
+      x = static_cast<double>(rng() % 1000) / 7.0;  // ties included
+    std::vector<double> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    auto q = [&sorted](double p) {
+      const double pos = p * static_cast<double>(sorted.size() - 1);
+      const auto lo = static_cast<size_t>(pos);
+      const size_t hi = std::min(lo + 1, sorted.size() - 1);
+      return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+    };
+    const kvsim::serve::Distribution d = kvsim::serve::distribution_of(v);
+    EXPECT_EQ(d.n, n);
+    EXPECT_EQ(d.p50, q(0.5));
+    EXPECT_EQ(d.p90, q(0.9));
+    EXPECT_EQ(d.p99, q(0.99));
+    EXPECT_EQ(d.max, sorted.back());
+    ASSERT_EQ(d.cdf.size(), kvsim::serve::cdf_fractions().size());
+    for (const auto& [value, fraction] : d.cdf)
+      EXPECT_EQ(value, q(fraction)) << "n " << n << " fraction " << fraction;
+    EXPECT_EQ(d.cdf.front().first, sorted.front());
   }
 }
 

@@ -13,6 +13,7 @@
 #include "kvsim/hw/hardware_profile.h"
 #include "kvsim/kv/kv_plan.h"
 #include "kvsim/model/model_spec.h"
+#include "kvsim/perf/decode_attention.h"
 #include "kvsim/perf/op_cost.h"
 #include "kvsim/perf/parallelism.h"
 
@@ -108,10 +109,30 @@ class StepModel {
   using Emit = std::function<void(std::string_view name, double count, const OpCost& cost)>;
   /// Operators whose cost depends only on the token count `t` (and `logit_rows` for the LM head).
   void token_ops(int64_t t, int64_t logit_rows, const Emit& emit) const;
-  /// Attention over the cache: decodes and prefill chunks, per layer kind.
-  void attention_ops(const StepBatch& b, const Emit& emit) const;
+  /// Attention over the cache: decodes (unless `decodes` is false) and prefill chunks, per layer
+  /// kind.
+  void attention_ops(const StepBatch& b, const Emit& emit, bool decodes = true) const;
   void layer_token_ops(const LayerKind& kind, int64_t t, const Emit& emit) const;
-  void layer_attention_ops(const LayerKind& kind, const StepBatch& b, const Emit& emit) const;
+  void layer_attention_ops(const LayerKind& kind, const StepBatch& b, const Emit& emit,
+                           bool decodes) const;
+  /// Tokens each decoding sequence attends over in layers of `kind` (the batch mean, rounded up).
+  static int64_t mean_kv_len(const LayerKind& kind, const StepBatch& b);
+  /// The decode-attention operator of one layer of `kind` for the decodes of `b`.
+  DecodeAttentionOp decode_op(const LayerKind& kind, const StepBatch& b) const;
+  /// Adds the decode attention of every layer of `kind` to `out`, through decode_memo_.
+  void add_decode_time(size_t kind_index, const LayerKind& kind, const StepBatch& b,
+                       StepTime& out) const;
+
+  /// Direct-mapped cache of decode-attention costs per (layer kind, batch, kv_len, q_len): decode
+  /// steps of a replay revisit the same few thousand shapes. A pure function's cache, so results
+  /// are identical with or without it.
+  struct DecodeMemo {
+    int64_t kind = -1, batch = 0, kv_len = 0, q_len = 0;
+    double seconds = 0, hbm_bytes = 0, flops = 0;
+    Bound bound = Bound::launch;
+  };
+  static constexpr size_t kDecodeMemoSize = 1 << 16;
+  mutable std::vector<DecodeMemo> decode_memo_;
 
   mutable std::vector<StepTime> token_memo_;  ///< per token count
   mutable std::vector<char> token_memo_done_;

@@ -4,7 +4,8 @@
 // per decode step). Sums the step model and the KV pool need are kept in O(log n) per change, so a
 // run of decode steps costs nothing per step or per sequence:
 //   - the number of sequences, their summed context, and their summed blocks ceil(context / bt)
-//     (a histogram of block residues makes the block sum exact at any step);
+//     (a histogram of block residues, with a Fenwick tree over it, makes the block sum exact
+//     at any step in O(log block_tokens));
 //   - for each bounded rule (sliding window, sink+recent, token budget), sum of min(context,
 //   bound),
 //     with a heap of the steps at which sequences reach their bound;
@@ -31,6 +32,9 @@ class DecodeTracker {
   int64_t tokens(int64_t id, int64_t step) const;
 
   int64_t count() const { return count_; }
+  /// Changes whenever the tracked set or its saturation state changes (add, remove, advance), so
+  /// callers can cache values derived from the sums at a given step.
+  uint64_t version() const { return version_; }
   /// Sum of contexts at `step`.
   double sum_tokens(int64_t step) const {
     return sum_c_ + static_cast<double>(count_) * static_cast<double>(step);
@@ -69,14 +73,24 @@ class DecodeTracker {
                                       std::vector<std::pair<int64_t, int64_t>>, std::greater<>>;
 
   int64_t residue(int64_t c) const;
+  /// Histogram updates, kept in step with the Fenwick tree and the weighted sum.
+  void count_residue(int64_t rho, int64_t delta);
+  /// Number of tracked sequences with residue < `x` (Fenwick prefix sum, O(log bt)).
+  int64_t residues_below(int64_t x) const;
 
   int64_t bt_;
   std::vector<Member> members_;
   std::vector<Rule> rules_;
-  std::vector<int64_t> residues_;  ///< histogram of (c + bt - 1) mod bt
+  std::vector<int64_t> residues_;  ///< histogram of rho = (c + bt - 1) mod bt
+  std::vector<int64_t> fenwick_;   ///< Fenwick tree over residues_ (1-based)
+  int64_t residue_weight_ = 0;     ///< sum of rho over tracked sequences
   int64_t count_ = 0;
   double sum_c_ = 0;
   MinHeap finish_heap_;
+  uint64_t version_ = 0;
+  // The last sum_blocks answer: memory queries ask for the same step several times in a row.
+  mutable uint64_t blocks_version_ = ~uint64_t{0};
+  mutable int64_t blocks_step_ = 0, blocks_sum_ = 0;
 };
 
 }  // namespace kvsim::serve

@@ -38,7 +38,7 @@ struct Distribution {
 };
 /// The fractions at which Distribution::cdf is sampled: 0, 0.025, ..., 0.975, 0.99, 0.999, 1.
 const std::vector<double>& cdf_fractions();
-/// Percentiles with linear interpolation; sorts `values`.
+/// Percentiles with linear interpolation; reorders `values` (partially sorts them).
 Distribution distribution_of(std::vector<double>& values);
 
 struct Invariant {

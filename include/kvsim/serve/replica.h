@@ -8,6 +8,7 @@
 // saturation, KV exhaustion, or the first step boundary after the next arrival); finish() applies
 // the effects when that time is reached.
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <list>
@@ -112,7 +113,10 @@ class Replica {
   /// Adds prefill chunks to work_ within `budget` tokens; returns the budget left.
   int64_t schedule_prefills(int64_t budget, bool allow_admission, double& transfer_s);
   void try_swap_in(double& transfer_s);
-  perf::StepBatch decode_batch(int64_t step) const;
+  /// The decode-only batch at `step`, built in a scratch batch (valid until the next call).
+  const perf::StepBatch& decode_batch(int64_t step) const;
+  /// Time of a decode-only step at `step`; the last few answers are cached (segment planning and
+  /// run timing ask for the same steps), keyed by step and the tracker's version.
   perf::StepTime decode_time(int64_t step) const;
   perf::StepTime run_time(int64_t first, int64_t steps) const;
   int64_t segment_length(double now, double next_arrival_s);
@@ -139,6 +143,13 @@ class Replica {
   int32_t index_;
   ReplicaContext ctx_;
   DecodeTracker tracker_;
+  struct DecodeTimeMemo {
+    uint64_t version = ~uint64_t{0};
+    int64_t step = -1;
+    perf::StepTime time;
+  };
+  mutable std::array<DecodeTimeMemo, 4> decode_time_memo_{};
+  mutable perf::StepBatch decode_scratch_;
   PrefixCache cache_;
   std::vector<int32_t> free_slots_;
   std::vector<int64_t> slot_request_;
