@@ -166,7 +166,9 @@ std::vector<int64_t> DecodeTracker::pop_finished(int64_t step) {
     const auto [finish, id] = finish_heap_.top();
     finish_heap_.pop();
     const Member& m = members_[static_cast<size_t>(id)];
-    if (m.active && m.finish == finish) out.push_back(id);
+    // A sequence removed and re-added with the same finish step (preempted and resumed with no
+    // decode step in between) has two equal entries; they pop one after the other.
+    if (m.active && m.finish == finish && (out.empty() || out.back() != id)) out.push_back(id);
   }
   return out;
 }

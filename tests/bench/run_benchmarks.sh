@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cmake --preset default >/dev/null
-cmake --build --preset default --target kvsim kvsim_predict_bench >/dev/null
+cmake --build --preset default --target kvsim kvsim_predict_bench kvsim_replay_bench kvsim_trace_bench >/dev/null
 pin=""
 command -v taskset >/dev/null && pin="taskset -c 0"
 bin=build/default
@@ -18,3 +18,19 @@ start=$(date +%s.%N)
 $pin $bin/kvsim predict --hardware h100-sxm --ops "$tmp/ops.csv" --out "$tmp/pred.csv" 2>/dev/null
 end=$(date +%s.%N)
 echo "kvsim predict CLI end to end (load profile, parse, predict, write CSV): $(echo "$end - $start" | bc) s"
+
+echo
+echo "== kvsim replay: Azure-conversation-shaped traces, Llama-3.1-70B TP 4 on H100, paged + prefix cache"
+echo "   (target: 1,000,000 requests in <= 2 s and <= 1 GB peak memory on one core)"
+echo "-- growth with trace length"
+for n in 10000 100000 1000000; do
+  $pin $bin/tests/kvsim_replay_bench --requests $n
+done
+echo "-- growth with output length (100,000 requests; outputs scaled)"
+for x in 0.5 1 2 4; do
+  $pin $bin/tests/kvsim_replay_bench --requests 100000 --output-scale $x
+done
+
+echo
+echo "== trace readers: 1,000,000 generated rows per format (read, parse, finalize)"
+$pin $bin/tests/kvsim_trace_bench --rows 1000000

@@ -111,6 +111,16 @@ TEST(Distribution, QuantilesEqualThoseOfAFullSort) {
   }
 }
 
+TEST(DecodeTracker, PopFinishedReportsAResumedSequenceOnce) {
+  // Removed (preempted) and re-added at the same step with the same finish step: two equal heap
+  // entries, one finish. (A 1M-token replay with long outputs crashed on the duplicate.)
+  DecodeTracker t({0}, 16, 4);
+  t.add(2, 100, 10, 0);
+  t.remove(2, 0);
+  t.add(2, 100, 10, 0);
+  EXPECT_EQ(t.pop_finished(10), std::vector<int64_t>{2});
+}
+
 TEST(DecodeTracker, PopFinishedSkipsRemovedSequences) {
   DecodeTracker t({0}, 16, 8);
   t.add(0, 10, 5, 0);
