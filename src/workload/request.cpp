@@ -5,10 +5,20 @@
 #include <algorithm>
 #include <numeric>
 
+#include "kvsim/core/big_vector.h"
+
 namespace kvsim::workload {
 
 void RequestSet::add(Request r, std::span<const uint64_t> prefix_hashes) {
   if (!requests.empty() && r.arrival_s < requests.back().arrival_s) ++out_of_order;
+  if (requests.size() == requests.capacity()) {
+    // Grow by doubling into storage advised for huge pages: traces have millions of rows, and
+    // faulting in each 4 KiB page of every doubling costs more than parsing them.
+    std::vector<Request> grown;
+    core::reserve_big(grown, std::max<size_t>(4096, 2 * requests.capacity()));
+    grown.insert(grown.end(), requests.begin(), requests.end());
+    requests.swap(grown);
+  }
   r.hash_offset = hashes.size();
   r.hash_count = static_cast<uint32_t>(prefix_hashes.size());
   hashes.insert(hashes.end(), prefix_hashes.begin(), prefix_hashes.end());
