@@ -82,13 +82,59 @@ std::vector<std::string> axis_keys(const core::Doc& run) {
   return keys;
 }
 
+// The SLO every replayed point shares ("" when they differ or there is none), and the latency
+// columns: at the SLO's percentiles when all points share them, else p99.
+struct LatencyColumns {
+  std::string ttft_head = "TTFT p99", tpot_head = "TPOT p99";
+  std::string ttft_path = "metrics.ttft_p99", tpot_path = "metrics.tpot_p99";
+  std::string slo_line;
+};
+
+std::string limit_text(const core::Doc* limit, const core::Doc* pct, const char* what) {
+  if (!has(limit)) return "";
+  return fmt::format("{} ≤ {} at p{:g}", what, seconds(limit), doc_number(pct));
+}
+
+LatencyColumns latency_columns(const core::Doc& run) {
+  LatencyColumns c;
+  std::string shared;
+  bool first = true, same = true;
+  for (const core::Doc& p : run.find("points")->items) {
+    const core::Doc* slo = p.find("slo");
+    if (!slo) continue;
+    const std::string key =
+        fmt::format("{} {} {} {}", cell(slo->find("ttft_s")), cell(slo->find("ttft_percentile")),
+                    cell(slo->find("tpot_s")), cell(slo->find("tpot_percentile")));
+    same = same && (first || key == shared);
+    if (first) {
+      shared = key;
+      const double t = doc_number(slo->find("ttft_percentile")),
+                   u = doc_number(slo->find("tpot_percentile"));
+      c.ttft_head = fmt::format("TTFT p{:g}", t);
+      c.tpot_head = fmt::format("TPOT p{:g}", u);
+      std::string a = limit_text(slo->find("ttft_s"), slo->find("ttft_percentile"), "TTFT");
+      const std::string b = limit_text(slo->find("tpot_s"), slo->find("tpot_percentile"), "TPOT");
+      if (!a.empty() && !b.empty()) a += ", ";
+      c.slo_line = a + b;
+    }
+    first = false;
+  }
+  if (first || !same) return LatencyColumns{};
+  c.ttft_path = "slo.ttft_at_percentile_s";
+  c.tpot_path = "slo.tpot_at_percentile_s";
+  return c;
+}
+
 std::string points_section(const core::Doc& run) {
   const std::vector<std::string> axes = axis_keys(run);
+  const LatencyColumns lat = latency_columns(run);
   std::vector<std::string> head = {"point"};
   for (const std::string& a : axes)
     head.push_back("`" + a + "`");
-  for (const char* h : {"GPUs", "TTFT p99", "TPOT p99", "output tok/s", "peak KV / GPU", "$/hour",
-                        "$/Mtok", "$/request", "SLO"})
+  for (const std::string& h :
+       {std::string("GPUs"), lat.ttft_head, lat.tpot_head, std::string("output tok/s"),
+        std::string("peak KV / GPU"), std::string("$/hour"), std::string("$/Mtok"),
+        std::string("$/request"), std::string("SLO")})
     head.push_back(h);
   std::vector<std::vector<std::string>> rows;
   std::string failures;
@@ -106,8 +152,8 @@ std::string points_section(const core::Doc& run) {
     }
     const core::Doc& m = *p.find("metrics");
     r.push_back(cell(m.find("gpus")));
-    r.push_back(seconds(m.find("ttft_p99")));
-    r.push_back(seconds(m.find("tpot_p99")));
+    r.push_back(seconds(doc_at(p, lat.ttft_path)));
+    r.push_back(seconds(doc_at(p, lat.tpot_path)));
     r.push_back(count(m.find("output_tokens_per_s")));
     r.push_back(gib(m.find("peak_kv_bytes")));
     r.push_back(money(m.find("usd_per_hour")));
@@ -119,8 +165,9 @@ std::string points_section(const core::Doc& run) {
   std::string o;
   if (!rows.empty()) {
     o += "## Replay\n\n" + table(head, rows) + "\n";
-    o += "TTFT and TPOT at the 99th percentile over completed requests; cost from the GPU-hour "
-         "price over the replay's duration; $/request counts requests within the SLO.\n\n";
+    if (!lat.slo_line.empty()) o += "SLO: " + lat.slo_line + " (dropped requests count as late). ";
+    o += "Cost: the fleet's hourly price over the replay's duration; $/request counts requests "
+         "within the SLO.\n\n";
   }
   if (!failures.empty()) o += "## Failed points\n\n" + failures + "\n";
   return o;

@@ -84,7 +84,9 @@ core::SourceLoc Scenario::loc_of(const std::string& field) const {
   if (field == "ep") return ep_loc;
   if (field == "context") return context_loc;
   if (field == "batch") return batch_loc;
-  if (field.rfind("kv", 0) == 0) return kv_loc;
+  // A KV question that cannot work points at the `kv:` map; a KV budget that does not exist (the
+  // model does not fit) at the hardware when the scenario sets no KV policy.
+  if (field.rfind("kv", 0) == 0) return has_kv ? kv_loc : hardware_loc;
   if (field.rfind("engine", 0) == 0 || field == "replicas") return engine_loc;
   if (field.rfind("pricing", 0) == 0) return pricing_loc;
   if (field.rfind("workload", 0) == 0) return workload_loc;
@@ -140,6 +142,7 @@ Scenario parse_scenario(const core::Doc& doc) {
 
   const core::Doc* kv_node = top.find("kv");
   s.kv_loc = kv_node ? kv_node->loc : doc.loc;
+  s.has_kv = kv_node != nullptr;
   s.kv = kv::parse_kv_policy(kv_node);
   read_engine(top, s);
 

@@ -50,6 +50,7 @@ struct Scenario {
   std::optional<WorkloadSpec> workload;
   std::optional<SloSpec> slo;
   cost::Pricing pricing;
+  bool has_kv = false;  ///< the scenario has a `kv:` map
   /// Where each setting was written, so later errors (TP not dividing heads) point at it.
   core::SourceLoc loc, model_loc, hardware_loc, tp_loc, pp_loc, ep_loc, context_loc, batch_loc,
       kv_loc, engine_loc, pricing_loc, workload_loc;
