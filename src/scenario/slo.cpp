@@ -28,8 +28,10 @@ double percentile(std::vector<double>& v, double pct) {
   const double pos = pct / 100.0 * static_cast<double>(v.size() - 1);
   const auto lo = static_cast<size_t>(std::floor(pos));
   const size_t hi = std::min(lo + 1, v.size() - 1);
-  if (std::isinf(v[hi]) || std::isinf(v[lo])) return v[hi];
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  const double frac = pos - static_cast<double>(lo);
+  if (frac == 0) return v[lo];
+  if (std::isinf(v[hi])) return v[hi];  // interpolating towards a dropped request
+  return v[lo] + frac * (v[hi] - v[lo]);
 }
 
 SloResult evaluate_slo(const SloSpec& slo, const serve::ReplayResult& r) {
