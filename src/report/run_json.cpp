@@ -217,6 +217,7 @@ core::Json compare_json(const core::Doc& run) {
     copy("usd_per_hour", "cost.usd_per_hour");
     copy("gpus", "deployment.gpus");
     copy("tp", "deployment.tp");
+    copy("pp", "deployment.pp");
     copy("replicas", "deployment.replicas");
     copy("ttft_p99", "metrics.ttft_p99");
     copy("tpot_p99", "metrics.tpot_p99");

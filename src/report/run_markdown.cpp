@@ -217,14 +217,15 @@ std::string compare_section(const core::Doc& run) {
     }
     rows.push_back({cell(r.find("rank")), r.find("hardware")->text,
                     fmt::format("{} ({})", r.find("point")->text, r.find("label")->text),
-                    fmt::format("{} × TP {}", cell(r.find("replicas")), cell(r.find("tp"))),
+                    fmt::format("{} × TP {}{}", cell(r.find("replicas")), cell(r.find("tp")),
+                                cell(r.find("pp")) == "1" ? "" : " × PP " + cell(r.find("pp"))),
                     cell(r.find("gpus")), money(r.find("usd_per_mtok")),
                     money(r.find("usd_per_mtok_input")), money(r.find("usd_per_mtok_output")),
                     money(r.find("usd_per_request")), seconds(r.find("ttft_p99"))});
   }
   return "## SKU comparison\n\nEach GPU at its cheapest configuration that meets the SLO, ranked "
          "by $ per million tokens.\n\n" +
-         table({"rank", "hardware", "point", "replicas × TP", "GPUs", "$/Mtok", "$/Mtok in",
+         table({"rank", "hardware", "point", "replicas × TP (× PP)", "GPUs", "$/Mtok", "$/Mtok in",
                 "$/Mtok out", "$/request", "TTFT p99"},
                rows) +
          "\n";
