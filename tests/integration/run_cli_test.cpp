@@ -145,6 +145,36 @@ TEST(RunCli, ShardsMergeIntoTheSingleRunByteForByte) {
   EXPECT_EQ(s1.find("points")->items[1].find("id")->text, "p0003");
 }
 
+// Planning (computed by shard 1 only) and a comparison (computed when merging) survive the merge;
+// a shard may hold no point at all.
+TEST(RunCli, MergedPlanningAndComparisonEqualTheSingleRun) {
+  TempDir d;
+  d.write("cmp.yaml", slurp(kSource + "/" + kSmall) + "compare: {hardware: [h100-sxm, h200]}\n");
+  for (const std::vector<std::string>& run :
+       {std::vector<std::string>{"run"}, std::vector<std::string>{"run", d / "cmp.yaml"}}) {
+    TempDir single, shards;
+    std::vector<std::string> a = run;
+    a.insert(a.end(), {"--format", "json", "--out", single.str()});
+    ASSERT_EQ(run_kvsim(a).code, 0);
+    std::vector<std::string> merge = {"merge", shards / "merged.json"};
+    for (int i = 1; i <= 2; ++i) {
+      std::vector<std::string> b = run;
+      b.insert(b.end(),
+               {"--shard", std::to_string(i) + "/2", "--format", "json", "--out", shards.str()});
+      Result r = run_kvsim(b);
+      ASSERT_EQ(r.code, 0) << r.err;
+    }
+    for (const std::string& f : shards.files())
+      merge.push_back(shards / f);
+    Result m = run_kvsim(merge);
+    ASSERT_EQ(m.code, 0) << m.err;
+    const std::string name = run.size() == 1 ? "default.json" : "small.json";
+    const std::string merged = slurp(shards / "merged.json");
+    EXPECT_EQ(merged, slurp(single / name));
+    EXPECT_TRUE(contains(merged, run.size() == 1 ? "\"planning\"" : "\"compare\"")) << name;
+  }
+}
+
 TEST(RunCli, MergeRejectsMissingRepeatedAndForeignShards) {
   TempDir d;
   ASSERT_EQ(
@@ -250,6 +280,18 @@ TEST(RunCli, CompareRanksSkusByCostPerToken) {
   Result md = run_in_source({"compare", kSmall, "--hardware", "h100-sxm,h200"});
   EXPECT_TRUE(contains(md.out, "## SKU comparison")) << md.out;
   EXPECT_EQ(run_in_source({"compare", kSmall, "--hardware", "h100-sxm,h100-sxm"}).code, 2);
+}
+
+TEST(RunCli, HelpNamesTheCommandsAndFlags) {
+  const Result h = run_kvsim({"--help"});
+  for (const char* cmd : {"run", "compare", "merge", "check"})
+    EXPECT_TRUE(contains(h.out, cmd)) << cmd;
+  const Result r = run_kvsim({"run", "--help"});
+  for (const char* flag :
+       {"--out", "--format", "--threads", "--shard", "--max-points", "--yes", "--json"})
+    EXPECT_TRUE(contains(r.out, flag)) << flag;
+  EXPECT_TRUE(contains(run_kvsim({"compare", "--help"}).out, "--hardware"));
+  EXPECT_TRUE(contains(run_kvsim({"merge", "--help"}).out, "--format"));
 }
 
 TEST(RunCli, FlagErrors) {
