@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   add(cli::add_calibrate);
   add(cli::add_step);
   add(cli::add_replay);
+  add(cli::add_compare);
+  add(cli::add_merge);
 
   try {
     app.parse(argc, argv);

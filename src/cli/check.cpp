@@ -11,7 +11,7 @@
 #include "kvsim/model/hf_config.h"
 #include "kvsim/model/model_yaml.h"
 #include "kvsim/model/parameters.h"
-#include "kvsim/scenario/scenario.h"
+#include "kvsim/scenario/run.h"
 
 namespace kvsim::cli {
 namespace {
@@ -35,14 +35,20 @@ int check_file(const std::string& path) {
     kind = "hardware profile";
     name = hw::parse_hardware_profile(doc).name;
   } else if (doc.find("model") || doc.find("hardware")) {
-    const scenario::Scenario s = scenario::parse_scenario(doc);
-    try {
-      perf::compute_capacity(s.model, s.hardware, s.parallelism, s.kv, s.memory, s.capacity);
-    } catch (const core::ConfigError& e) {
-      core::fail_at(s.loc_of(e.field()), e.what());
+    const scenario::ScenarioFile f = scenario::scenario_file_from_doc(doc, path);
+    const auto problems = scenario::check_scenario(f, 1);
+    if (f.axes.empty() && !problems.empty()) {
+      std::cerr << problems.front().second << "\n";
+      return kExitBadInput;
+    }
+    for (const auto& [index, error] : problems) {
+      std::cerr << fmt::format("warning: point {} ({}) will fail: {}\n", f.point_id(index),
+                               f.point_label(index), error);
     }
     kind = "scenario";
-    name = s.name;
+    const int64_t n = f.point_count();
+    name = fmt::format("{} ({} point{}{})", f.name, n, n == 1 ? "" : "s",
+                       f.plan ? ", capacity planning" : "");
   } else {
     bool kv_keys = !doc.entries.empty();
     for (const auto& [k, v] : doc.entries) {

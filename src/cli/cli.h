@@ -34,6 +34,21 @@ Runner add_validate(CLI::App& app);
 Runner add_calibrate(CLI::App& app);
 Runner add_step(CLI::App& app);
 Runner add_replay(CLI::App& app);
+Runner add_compare(CLI::App& app);
+Runner add_merge(CLI::App& app);
+
+/// Flags of `run` and `compare`.
+struct RunFlags {
+  std::string scenario, out, format, threads, shard, max_points = "256";
+  bool yes = false, json = false;
+
+  void add_to(CLI::App& cmd);
+};
+
+/// Runs a scenario file (`compare_hardware` non-empty: as a comparison over those GPUs) and writes
+/// or prints its reports.
+int run_scenario_command(const RunFlags& f, const std::string& command,
+                         const std::vector<std::string>& compare_hardware);
 
 /// Location used for errors about command-line flags: "kvsim: error: --flag: ...".
 core::SourceLoc flag_loc();

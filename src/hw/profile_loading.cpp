@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "kvsim/core/doc_ops.h"
 #include "kvsim/core/resources.h"
 #include "kvsim/hw/hardware_profile.h"
 
@@ -24,9 +25,11 @@ double tensor_efficiency(const Efficiency& e, Dtype d) {
 }
 
 HardwareProfile load_hardware_chain(const std::string& name_or_path, const core::SourceLoc& where,
-                                    const std::string& label, std::vector<std::string>& chain) {
+                                    const std::string& label, std::vector<std::string>& chain,
+                                    const core::Doc* overrides) {
   core::Doc doc =
       core::load_named_document(name_or_path, "hardware_profiles", "hardware", where, label);
+  if (overrides) doc = core::merge_docs(doc, *overrides);
   // Built-in profiles are named after their file; a user's copy may carry any name.
   const std::string& file = doc.loc.file_name();
   const bool builtin = file.rfind("<builtin>/", 0) == 0;
@@ -41,7 +44,7 @@ HardwareProfile load_hardware_chain(const std::string& name_or_path, const core:
                                     p.kernels.inherit, fmt::join(chain, " -> ")));
     }
     const HardwareProfile source =
-        load_hardware_chain(p.kernels.inherit, at, "kernels.inherit", chain);
+        load_hardware_chain(p.kernels.inherit, at, "kernels.inherit", chain, nullptr);
     const std::string inherit = p.kernels.inherit;
     const std::string note = p.kernels.note;
     p.kernels = scale_kernel_params(source.kernels, source, p);
@@ -84,9 +87,17 @@ KernelParams scale_kernel_params(const KernelParams& source, const HardwareProfi
 }
 
 HardwareProfile load_hardware(const std::string& name_or_path, const core::SourceLoc& where,
-                              const std::string& label) {
+                              const std::string& label, const core::Doc* overrides) {
   std::vector<std::string> chain;
-  return load_hardware_chain(name_or_path, where, label, chain);
+  HardwareProfile p = load_hardware_chain(name_or_path, where, label, chain, overrides);
+  if (overrides && !overrides->entries.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : overrides->entries)
+      keys.push_back(k.text);
+    p.notes.push_back(
+        fmt::format("overridden by {}: {}", overrides->loc.str(), fmt::join(keys, ", ")));
+  }
+  return p;
 }
 
 }  // namespace kvsim::hw

@@ -179,10 +179,11 @@ StepCost StepModel::cost(const StepBatch& b) const {
     auto it = std::find_if(out.ops.begin(), out.ops.end(),
                            [&](const StepOpCost& o) { return o.name == name; });
     if (it == out.ops.end()) {
-      out.ops.push_back({std::string(name), count, count * c.seconds, c.bound});
+      out.ops.push_back({std::string(name), count, count * c.seconds, c.bound, c.work * count});
     } else {
       it->count += count;
       it->seconds += count * c.seconds;
+      it->work += c.work * count;
     }
   };
   token_ops(t, b.logit_rows, collect);

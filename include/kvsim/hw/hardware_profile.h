@@ -101,10 +101,14 @@ struct HardwareProfile {
 HardwareProfile parse_hardware_profile(const core::Doc& doc, const std::string& expected_name = "");
 
 /// A built-in name ("h100-sxm") or a path to a YAML file. An unknown name is an InputError at
-/// `where` labelled `label` (the flag or scenario key that gave it).
+/// `where` labelled `label` (the flag or scenario key that gave it). `overrides`, when given, is a
+/// map of profile keys laid over the file before it is parsed (core::merge_docs: maps merge, other
+/// values replace), so an overridden figure is validated like the file's own and errors point at
+/// the override; the profile's notes then say what was overridden.
 HardwareProfile load_hardware(const std::string& name_or_path,
                               const core::SourceLoc& where = core::SourceLoc::of("kvsim"),
-                              const std::string& label = "--hardware");
+                              const std::string& label = "--hardware",
+                              const core::Doc* overrides = nullptr);
 
 /// `source`'s kernel parameters carried to `target`: times unchanged, per-unit bandwidth scaled by
 /// HBM bandwidth per SM, unit counts by SM count, achieved fractions by the ratio of the two

@@ -40,6 +40,7 @@ struct StepOpCost {
   double count = 0;    ///< times it runs in the step (layers)
   double seconds = 0;  ///< total over `count`
   Bound bound = Bound::launch;
+  Work work;  ///< total over `count` (per GPU)
 };
 
 struct StepCost {
