@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add(cli::add_calibrate);
   add(cli::add_step);
   add(cli::add_replay);
+  add(cli::add_report);
 
   try {
     app.parse(argc, argv);

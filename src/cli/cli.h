@@ -34,6 +34,7 @@ Runner add_validate(CLI::App& app);
 Runner add_calibrate(CLI::App& app);
 Runner add_step(CLI::App& app);
 Runner add_replay(CLI::App& app);
+Runner add_report(CLI::App& app);
 
 /// Location used for errors about command-line flags: "kvsim: error: --flag: ...".
 core::SourceLoc flag_loc();

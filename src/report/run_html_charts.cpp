@@ -1,0 +1,271 @@
+// The per-point plots of the HTML report: KV memory over time, latency CDFs and rooflines.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "run_html_parts.h"
+
+namespace kvsim::report::html {
+namespace {
+
+namespace svg = core::svg;
+
+constexpr const char* kGuideColour = "#666666";
+
+/// A thin reference line (SLO guides, roofs) drawn in `colour` with `dash`.
+svg::Series guide(std::string name, std::vector<std::pair<double, double>> points,
+                  const std::string& colour, const std::string& dash, double stroke_px) {
+  svg::Series s(std::move(name), std::move(points), svg::SeriesStyle::line, colour, dash);
+  s.stroke_px = stroke_px;
+  return s;
+}
+
+std::string figure(const std::string& svg_text, const std::string& caption) {
+  return fmt::format("<figure>\n{}<figcaption>{}</figcaption>\n</figure>\n", svg_text,
+                     esc(caption));
+}
+
+std::string shown_note(const Plotted& plotted) {
+  if (plotted.replayed <= plotted.points.size()) return "";
+  return fmt::format("showing the first {} of {} replayed points", plotted.points.size(),
+                     plotted.replayed);
+}
+
+/// A latency CDF: x on a log axis when the values span more than two decades.
+svg::XYChart cdf_chart(const Plotted& plotted, const char* id, const char* title,
+                       const char* x_title, LatencyView ReplayView::*which) {
+  svg::XYChart c;
+  c.width_px = kChartWidthPx;
+  c.id = id;
+  c.title = title;
+  c.x = {x_title, svg::Unit::seconds};
+  c.y = {"share of requests at or below", svg::Unit::fraction};
+  c.y.min = 0;
+  c.y.max = 1;
+  double lo = HUGE_VAL, hi = 0;
+  for (size_t i = 0; i < plotted.points.size(); ++i) {
+    const LatencyView& l = (*plotted.points[i]->replay).*which;
+    svg::Series s{point_name(*plotted.points[i]), l.cdf, svg::SeriesStyle::step,
+                  plotted.colours[i]};
+    for (const auto& [v, f] : l.cdf) {
+      if (v > 0) lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    c.series.push_back(std::move(s));
+  }
+  if (hi > 0 && lo < HUGE_VAL && hi / lo > 100) c.x.scale = svg::Scale::log;
+  c.note = shown_note(plotted);
+  return c;
+}
+
+/// A vertical guide at `limit_s` and a horizontal one at `percentile`: the SLO corner.
+void add_slo_guides(svg::XYChart& c, double limit_s, double percentile, const std::string& what) {
+  double x_lo = HUGE_VAL, x_hi = 0;
+  for (const svg::Series& s : c.series) {
+    for (const auto& [x, y] : s.points) {
+      if (x > 0) x_lo = std::min(x_lo, x);
+      x_hi = std::max(x_hi, x);
+    }
+  }
+  if (x_hi <= 0) return;
+  const double frac = percentile / 100;
+  c.series.push_back(guide(fmt::format("SLO: {} p{:g} ≤ {}", what, percentile,
+                                       svg::format_value(limit_s, svg::Unit::seconds)),
+                           {{limit_s, 0.0}, {limit_s, 1.0}}, kGuideColour, "6 4", 1.5));
+  svg::Series level = guide("", {{std::min(x_lo, limit_s), frac}, {std::max(x_hi, limit_s), frac}},
+                            kGuideColour, "2 3", 1);
+  level.in_legend = false;
+  c.series.push_back(std::move(level));
+}
+
+/// The SLO of every plotted point when they all share it.
+std::optional<SloView> common_slo(const Plotted& plotted) {
+  std::optional<SloView> slo;
+  for (const RunPoint* p : plotted.points) {
+    if (!p->slo) return std::nullopt;
+    if (!slo) {
+      slo = p->slo;
+    } else if (slo->ttft_s != p->slo->ttft_s || slo->tpot_s != p->slo->tpot_s ||
+               slo->ttft_percentile != p->slo->ttft_percentile ||
+               slo->tpot_percentile != p->slo->tpot_percentile) {
+      return std::nullopt;
+    }
+  }
+  return slo;
+}
+
+std::string engineering(double v, const char* suffix) {
+  return svg::format_value(v, svg::Unit::number, suffix);
+}
+
+}  // namespace
+
+std::string kv_timeline_figure(const Plotted& plotted) {
+  if (plotted.points.empty()) return "";
+  svg::XYChart c;
+  c.width_px = kChartWidthPx;
+  c.id = "kv-timeline";
+  c.title = "KV cache in use per GPU over the replay";
+  c.x = {"time since the first arrival", svg::Unit::seconds};
+  c.y = {"KV memory in use per GPU (bucket mean)", svg::Unit::bytes};
+  double t_end = 0;
+  for (const RunPoint* p : plotted.points) {
+    if (!p->replay->timeline.empty()) t_end = std::max(t_end, p->replay->timeline.back().t_s);
+  }
+  for (size_t i = 0; i < plotted.points.size(); ++i) {
+    const RunPoint& p = *plotted.points[i];
+    svg::Series s{point_name(p), {}, svg::SeriesStyle::line, plotted.colours[i]};
+    for (const TimelinePoint& b : p.replay->timeline)
+      s.points.emplace_back(b.t_s, b.used_bytes_mean);
+    c.series.push_back(std::move(s));
+  }
+  for (size_t i = 0; i < plotted.points.size(); ++i) {
+    const double budget = plotted.points[i]->replay->kv_budget_bytes;
+    svg::Series b{"KV budget of " + plotted.points[i]->id,
+                  {{0.0, budget}, {t_end, budget}},
+                  svg::SeriesStyle::line,
+                  plotted.colours[i],
+                  "7 4"};
+    b.stroke_px = 1.25;
+    b.in_legend = false;
+    c.series.push_back(std::move(b));
+  }
+  c.extra_legend.push_back({"KV budget (dashed, in the point's colour)", kGuideColour,
+                            svg::LegendEntry::Kind::line, "7 4"});
+  c.note = shown_note(plotted);
+  return figure(svg::render(c),
+                "Mean KV-cache bytes in use on one GPU per timeline bucket; the dashed line of "
+                "the same colour is that point's KV budget (what is left of the usable memory "
+                "after weights, activations and the runtime reserve). A line pressed against its "
+                "budget means requests wait or are preempted for memory.");
+}
+
+std::string latency_figures(const Plotted& plotted) {
+  if (plotted.points.empty()) return "";
+  const std::optional<SloView> slo = common_slo(plotted);
+  svg::XYChart ttft = cdf_chart(plotted, "ttft-cdf", "Time to first token (CDF)",
+                                "time to first token", &ReplayView::ttft);
+  if (slo && slo->ttft_s) add_slo_guides(ttft, *slo->ttft_s, slo->ttft_percentile, "TTFT");
+  svg::XYChart tpot = cdf_chart(plotted, "tpot-cdf", "Time per output token (CDF)",
+                                "mean time per output token of a request", &ReplayView::tpot);
+  if (slo && slo->tpot_s) add_slo_guides(tpot, *slo->tpot_s, slo->tpot_percentile, "TPOT");
+  svg::XYChart e2e = cdf_chart(plotted, "e2e-cdf", "End-to-end latency (CDF)",
+                               "arrival to last token", &ReplayView::e2e);
+  const std::string log_note =
+      " A log time axis is used when latencies span more than two decades.";
+  return figure(svg::render(ttft),
+                "Share of requests whose first token came within a given time (queueing and "
+                "prefill). Where the grey guides cross is the SLO: a curve must reach the "
+                "horizontal guide left of the vertical one." +
+                    log_note) +
+         figure(svg::render(tpot),
+                "Share of requests by their mean time between output tokens (decode speed under "
+                "batching).") +
+         figure(svg::render(e2e), "Share of requests completed within a given time of arrival.");
+}
+
+std::string roofline_figures(const Plotted& plotted) {
+  std::vector<std::string> hardware;
+  for (const RunPoint* p : plotted.points) {
+    if (p->roofline &&
+        std::find(hardware.begin(), hardware.end(), p->roofline->hardware) == hardware.end())
+      hardware.push_back(p->roofline->hardware);
+  }
+  std::string out;
+  for (const std::string& hw : hardware) {
+    const RooflineView* roof = nullptr;
+    std::string hw_name = hw;
+    double ai_lo = HUGE_VAL, ai_hi = 0;
+    size_t unplaced = 0;
+    svg::XYChart c;
+    c.width_px = kChartWidthPx;
+    c.id = "roofline-" + hw;
+    c.x = {"arithmetic intensity (FLOPs per HBM byte)", svg::Unit::number, "FLOP/B",
+           svg::Scale::log};
+    c.y = {"achieved throughput", svg::Unit::number, "FLOP/s", svg::Scale::log};
+    std::vector<svg::Series> ops;
+    for (size_t i = 0; i < plotted.points.size(); ++i) {
+      const RunPoint& p = *plotted.points[i];
+      if (!p.roofline || p.roofline->hardware != hw) continue;
+      roof = &*p.roofline;
+      hw_name = p.hardware_name;
+      for (const char* phase : {"decode", "prefill", ""}) {
+        svg::Series s{p.id, {}, svg::SeriesStyle::markers, plotted.colours[i]};
+        s.marker = *phase == 'd'   ? svg::Marker::circle
+                   : *phase == 'p' ? svg::Marker::triangle
+                                   : svg::Marker::square;
+        s.in_legend = false;
+        for (const OperatorView& o : p.roofline->operators) {
+          const bool known = o.phase == "decode" || o.phase == "prefill";
+          if (*phase ? o.phase != phase : known) continue;
+          if (!(o.flops > 0 && o.hbm_bytes > 0 && o.time_s > 0)) {
+            ++unplaced;
+            continue;
+          }
+          const double ai = o.flops / o.hbm_bytes, rate = o.flops / o.time_s;
+          ai_lo = std::min(ai_lo, ai);
+          ai_hi = std::max(ai_hi, ai);
+          s.points.emplace_back(ai, rate);
+          s.tooltips.push_back(fmt::format("{} {} {}: {}, {}, {}, {}-bound", p.id, o.phase, o.name,
+                                           engineering(ai, "FLOP/B"), engineering(rate, "FLOP/s"),
+                                           svg::format_value(o.time_s, svg::Unit::seconds),
+                                           o.bound));
+        }
+        if (!s.points.empty()) ops.push_back(std::move(s));
+      }
+    }
+    if (roof == nullptr) continue;
+    c.title = "Roofline: " + hw_name;
+    double ridge_lo = HUGE_VAL, ridge_hi = 0, peak_hi = 0;
+    for (const auto& [dtype, peak] : roof->peak_flops) {
+      if (peak <= 0 || roof->hbm_bytes_per_s <= 0) continue;
+      ridge_lo = std::min(ridge_lo, peak / roof->hbm_bytes_per_s);
+      ridge_hi = std::max(ridge_hi, peak / roof->hbm_bytes_per_s);
+      peak_hi = std::max(peak_hi, peak);
+    }
+    const double x_lo = std::min(ai_lo, ridge_lo) / 4, x_hi = std::max(ai_hi, ridge_hi) * 4;
+    static const std::vector<std::string> dashes = {"", "8 4", "3 3", "10 3 2 3"};
+    size_t k = 0;
+    for (const auto& [dtype, peak] : roof->peak_flops) {
+      if (peak <= 0 || roof->hbm_bytes_per_s <= 0) continue;
+      const double ridge = peak / roof->hbm_bytes_per_s;
+      c.series.push_back(
+          guide(fmt::format("{} roof: {} peak, HBM {}", dtype, engineering(peak, "FLOP/s"),
+                            engineering(roof->hbm_bytes_per_s, "B/s")),
+                {{x_lo, roof->hbm_bytes_per_s * x_lo}, {ridge, peak}, {x_hi, peak}}, "#333333",
+                dashes[k++ % dashes.size()], 1.5));
+    }
+    if (roof->l2_bytes_per_s > 0 && peak_hi > 0) {
+      const double x_end = peak_hi / roof->l2_bytes_per_s;
+      c.series.push_back(
+          guide(fmt::format("L2 bandwidth {}", engineering(roof->l2_bytes_per_s, "B/s")),
+                {{x_lo, roof->l2_bytes_per_s * x_lo}, {x_end, peak_hi}}, "#999999", "2 3", 1.25));
+    }
+    c.series.insert(c.series.end(), ops.begin(), ops.end());
+    for (size_t i = 0; i < plotted.points.size(); ++i) {
+      if (plotted.points[i]->roofline && plotted.points[i]->roofline->hardware == hw)
+        c.extra_legend.push_back(
+            {point_name(*plotted.points[i]), plotted.colours[i], svg::LegendEntry::Kind::swatch});
+    }
+    c.extra_legend.push_back(
+        {"decode step", kGuideColour, svg::LegendEntry::Kind::marker, "", svg::Marker::circle});
+    c.extra_legend.push_back(
+        {"prefill chunk", kGuideColour, svg::LegendEntry::Kind::marker, "", svg::Marker::triangle});
+    if (unplaced > 0)
+      c.note = fmt::format(
+          "{} operator{} without FLOPs or HBM traffic (collectives, copies) not "
+          "placed",
+          unplaced, unplaced == 1 ? "" : "s");
+    out += figure(svg::render(c),
+                  "Each marker is one operator of a representative decode step (circle) or "
+                  "prefill chunk (triangle): FLOPs over the HBM bytes it moves, against the "
+                  "FLOP/s it achieves in the model. Solid and dashed lines are the roofs (HBM "
+                  "bandwidth × intensity, capped by each data type's peak); markers under the "
+                  "slanted part are memory-bound. Hover a marker for its name and time.");
+  }
+  return out;
+}
+
+}  // namespace kvsim::report::html
