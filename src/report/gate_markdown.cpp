@@ -59,6 +59,24 @@ std::string point_cell(const GateRow& row) {
   return fmt::format("`{}` {}", cell(row.point), cell(row.label));
 }
 
+constexpr size_t kMaxPlainRows = 40;
+constexpr const char* kGatedHeader =
+    "| point | metric | baseline | current | change | rule | verdict |\n"
+    "|:--|:--|--:|--:|--:|:--|:--|\n";
+
+std::string gated_row(const GateResult& r, const GateRow& row) {
+  if (!row.rule) {
+    return fmt::format(
+        "| {} | (whole point) | {} | {} |  |  | {} |\n", point_cell(row),
+        row.verdict == Verdict::fixed || row.verdict == Verdict::both_failed ? "failed" : "ok",
+        row.verdict == Verdict::fixed ? "ok" : "failed", verdict_text(row.verdict));
+  }
+  return fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", point_cell(row), row.metric,
+                     cell(value(row.metric, row.baseline)), cell(value(row.metric, row.current)),
+                     change(row.metric, row.baseline, row.current), r.rules[*row.rule].allowance(),
+                     verdict_text(row.verdict));
+}
+
 std::string headline(const GateResult& r) {
   if (!r.comparable()) return "### kvsim gate: ⚠️ the two results hold different points\n";
   const size_t n = r.regressions();
@@ -80,22 +98,22 @@ std::string gate_markdown(const GateResult& r) {
     out += "Rules: " + rules + "\n";
   }
   if (!r.rows.empty()) {
-    out +=
-        "\n| point | metric | baseline | current | change | rule | verdict |\n"
-        "|:--|:--|--:|--:|--:|:--|:--|\n";
+    // Long comparisons keep the rows that say something in view and fold the unchanged ones.
+    const bool fold = r.rows.size() > kMaxPlainRows;
+    std::string shown, folded;
+    size_t n_folded = 0;
     for (const GateRow& row : r.rows) {
-      if (!row.rule) {
-        out += fmt::format(
-            "| {} | (whole point) | {} | {} |  |  | {} |\n", point_cell(row),
-            row.verdict == Verdict::fixed || row.verdict == Verdict::both_failed ? "failed" : "ok",
-            row.verdict == Verdict::fixed ? "ok" : "failed", verdict_text(row.verdict));
-        continue;
-      }
-      out +=
-          fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", point_cell(row), row.metric,
-                      cell(value(row.metric, row.baseline)), cell(value(row.metric, row.current)),
-                      change(row.metric, row.baseline, row.current), r.rules[*row.rule].allowance(),
-                      verdict_text(row.verdict));
+      const bool quiet = row.verdict == Verdict::ok && row.baseline == row.current;
+      (fold && quiet ? folded : shown) += gated_row(r, row);
+      n_folded += fold && quiet ? 1 : 0;
+    }
+    if (!shown.empty()) out += std::string("\n") + kGatedHeader + shown;
+    if (shown.empty()) out += "\nEvery gated value is unchanged.\n";
+    if (n_folded > 0) {
+      out += fmt::format(
+          "\n<details><summary>Unchanged gated values: {}</summary>\n\n{}{}\n"
+          "</details>\n",
+          n_folded, kGatedHeader, folded);
     }
     for (const GateRow& row : r.rows) {
       if (row.rule || row.detail.empty()) continue;

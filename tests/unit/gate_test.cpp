@@ -128,6 +128,25 @@ TEST(Gate, FindsRegressionsImprovementsAndNewFailures) {
             std::string::npos);
 }
 
+TEST(Gate, LongComparisonsFoldTheUnchangedRows) {
+  const std::string base = run_fixture_text();
+  const std::string cur = set_metric(base, "p0001", "tpot_p99", "0.08");
+  const auto r = report::run_gate(
+      doc(base, "old.json"), doc(cur, "new.json"),
+      report::parse_gate_rules("cost_per_mtok:+5%,cost_per_request:+5%,ttft_p50:+10%,"
+                               "ttft_p99:+10%,tpot_p50:+10%,tpot_p99:+10%,e2e_p99:+10%,"
+                               "peak_kv_bytes:+0%,output_tokens_per_s:-5%,slo_attainment:-0.01,"
+                               "slo_met:-0",
+                               "--fail-on"));
+  ASSERT_EQ(r.rows.size(), 4u * 11 + 2);
+  const std::string md = report::gate_markdown(r);
+  const size_t details = md.find("<details><summary>Unchanged gated values: 43</summary>");
+  ASSERT_NE(details, std::string::npos) << md;
+  const size_t changed = md.find("| `p0001` hardware=h100-sxm, kv.precision=fp8 | tpot_p99 |");
+  EXPECT_LT(changed, details);                       // the changed row stays in view
+  EXPECT_LT(md.find("| (whole point) |"), details);  // failed points too
+}
+
 TEST(Gate, APointThatStartsFailingIsARegression) {
   const std::string base = run_fixture_text();
   // p0003 fails in the current run: keep only its header and an error.
@@ -176,6 +195,28 @@ TEST(Gate, ARuledMetricMissingFromAPointIsAnInputError) {
   EXPECT_NE(e.find("new.json:"), std::string::npos) << e;
   EXPECT_NE(e.find("points[2].metrics: point p0002 has no metric 'ttft_p99'"), std::string::npos)
       << e;
+}
+
+TEST(GateWorkflowExample, UsesValidRulesAndTheRealFlags) {
+  // reports/ci/kvsim-gate.yml is copied by teams as is: its rules must parse and its kvsim report
+  // command must use flags that exist.
+  const core::Doc wf =
+      core::load_document_file(std::string(KVSIM_SOURCE_DIR) + "/reports/ci/kvsim-gate.yml");
+  const core::Doc* env = wf.find("env");
+  ASSERT_NE(env, nullptr);
+  const core::Doc* rules = env->find("RULES");
+  ASSERT_NE(rules, nullptr);
+  EXPECT_EQ(report::parse_gate_rules(rules->text, "RULES").size(), 5u);
+  const core::Doc* steps = wf.find("jobs")->find("gate")->find("steps");
+  ASSERT_NE(steps, nullptr);
+  std::string gate_step;
+  for (const core::Doc& step : steps->items) {
+    const core::Doc* run = step.find("run");
+    if (run && run->text.find("kvsim report --baseline") != std::string::npos)
+      gate_step = run->text;
+  }
+  for (const char* flag : {"--baseline", "--current", "--fail-on", "--out", "--html"})
+    EXPECT_NE(gate_step.find(flag), std::string::npos) << flag;
 }
 
 }  // namespace
