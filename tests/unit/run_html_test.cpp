@@ -145,6 +145,27 @@ TEST(RunHtml, PageHasEveryPlotAndNoExternalResources) {
   EXPECT_EQ(html, report::run_html(parse(run_fixture_text())));
 }
 
+TEST(RunHtml, PerPointPlotsShowTheFirstEightPoints) {
+  // Ten more copies of p0000 under new ids: 14 replayed points in all.
+  const std::string text = run_fixture_text();
+  const size_t first = text.rfind('{', point_start(text, "p0000"));
+  const size_t second = text.rfind('{', point_start(text, "p0001"));
+  const std::string point = text.substr(first, text.rfind(',', second) - first);
+  std::string more;
+  for (int i = 0; i < 10; ++i)
+    more += ",\n    " + replace_after(point, 0, "\"id\": \"p0000\"",
+                                      "\"id\": \"p10" + std::to_string(10 + i) + "\"");
+  const size_t end = text.find("\n  ]", point_start(text, "p0005"));  // closes "points"
+  const std::string big = text.substr(0, end) + more + text.substr(end);
+  const std::string html = report::run_html(parse(big));
+  EXPECT_EQ(count(html, "<tr id=\"point-"), 16u);  // the table lists every point
+  EXPECT_NE(html.find("showing the first 8 of 14 replayed points"), std::string::npos);
+  const size_t timeline = html.find("id=\"kv-timeline-clip\"");
+  const size_t next = html.find("</svg>", timeline);
+  EXPECT_EQ(count(html.substr(timeline, next - timeline), "<g class=\"series\""),
+            16u);  // 8 + budgets
+}
+
 TEST(RunHtml, MatchesTheGoldenPage) {
   const std::string golden = std::string(KVSIM_SOURCE_DIR) + "/tests/golden/run_fixture.html";
   const std::string html = report::run_html(parse(run_fixture_text()));
