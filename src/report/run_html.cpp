@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "kvsim/report/run_metrics.h"
 #include "run_html_parts.h"
 
@@ -20,12 +22,20 @@ std::string point_name(const RunPoint& p) {
 
 Plotted plotted_points(const RunDoc& doc) {
   Plotted out;
-  for (const RunPoint& p : doc.points) {
-    if (!p.ok() || !p.replay) continue;
-    ++out.replayed;
-    if (out.points.size() == kMaxPlottedPoints) continue;
+  auto add = [&](const RunPoint* p) {
+    if (!p || !p->ok() || !p->replay || out.points.size() == kMaxPlottedPoints) return;
+    if (std::find(out.points.begin(), out.points.end(), p) != out.points.end()) return;
     out.colours.push_back(core::svg::palette(out.points.size()));
-    out.points.push_back(&p);
+    out.points.push_back(p);
+  };
+  if (doc.compare) {
+    for (const CompareEntry& e : *doc.compare)
+      add(e.point.empty() ? nullptr : doc.find(e.point));
+    out.best_first = !out.points.empty();
+  }
+  for (const RunPoint& p : doc.points) {
+    out.replayed += p.ok() && p.replay ? 1 : 0;
+    add(&p);
   }
   return out;
 }

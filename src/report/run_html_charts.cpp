@@ -1,4 +1,4 @@
-// The per-point plots of the HTML report: KV memory over time, latency CDFs and rooflines.
+// The per-point plots of the HTML report: KV memory over time and latency CDFs.
 
 #include <fmt/format.h>
 
@@ -8,13 +8,9 @@
 #include "run_html_parts.h"
 
 namespace kvsim::report::html {
-namespace {
 
 namespace svg = core::svg;
 
-constexpr const char* kGuideColour = "#666666";
-
-/// A thin reference line (SLO guides, roofs) drawn in `colour` with `dash`.
 svg::Series guide(std::string name, std::vector<std::pair<double, double>> points,
                   const std::string& colour, const std::string& dash, double stroke_px) {
   svg::Series s(std::move(name), std::move(points), svg::SeriesStyle::line, colour, dash);
@@ -29,9 +25,11 @@ std::string figure(const std::string& svg_text, const std::string& caption) {
 
 std::string shown_note(const Plotted& plotted) {
   if (plotted.replayed <= plotted.points.size()) return "";
-  return fmt::format("showing the first {} of {} replayed points", plotted.points.size(),
-                     plotted.replayed);
+  return fmt::format("showing {} of {} replayed points{}", plotted.points.size(), plotted.replayed,
+                     plotted.best_first ? " (each GPU type's best first)" : "");
 }
+
+namespace {
 
 /// A latency CDF: x on a log axis when the values span more than two decades.
 svg::XYChart cdf_chart(const Plotted& plotted, const char* id, const char* title,
@@ -94,10 +92,6 @@ std::optional<SloView> common_slo(const Plotted& plotted) {
     }
   }
   return slo;
-}
-
-std::string engineering(double v, const char* suffix) {
-  return svg::format_value(v, svg::Unit::number, suffix);
 }
 
 }  // namespace
@@ -164,108 +158,6 @@ std::string latency_figures(const Plotted& plotted) {
                 "Share of requests by their mean time between output tokens (decode speed under "
                 "batching).") +
          figure(svg::render(e2e), "Share of requests completed within a given time of arrival.");
-}
-
-std::string roofline_figures(const Plotted& plotted) {
-  std::vector<std::string> hardware;
-  for (const RunPoint* p : plotted.points) {
-    if (p->roofline &&
-        std::find(hardware.begin(), hardware.end(), p->roofline->hardware) == hardware.end())
-      hardware.push_back(p->roofline->hardware);
-  }
-  std::string out;
-  for (const std::string& hw : hardware) {
-    const RooflineView* roof = nullptr;
-    std::string hw_name = hw;
-    double ai_lo = HUGE_VAL, ai_hi = 0;
-    size_t unplaced = 0;
-    svg::XYChart c;
-    c.width_px = kChartWidthPx;
-    c.id = "roofline-" + hw;
-    c.x = {"arithmetic intensity (FLOPs per HBM byte)", svg::Unit::number, "FLOP/B",
-           svg::Scale::log};
-    c.y = {"achieved throughput", svg::Unit::number, "FLOP/s", svg::Scale::log};
-    std::vector<svg::Series> ops;
-    for (size_t i = 0; i < plotted.points.size(); ++i) {
-      const RunPoint& p = *plotted.points[i];
-      if (!p.roofline || p.roofline->hardware != hw) continue;
-      roof = &*p.roofline;
-      hw_name = p.hardware_name;
-      for (const char* phase : {"decode", "prefill", ""}) {
-        svg::Series s{p.id, {}, svg::SeriesStyle::markers, plotted.colours[i]};
-        s.marker = *phase == 'd'   ? svg::Marker::circle
-                   : *phase == 'p' ? svg::Marker::triangle
-                                   : svg::Marker::square;
-        s.in_legend = false;
-        for (const OperatorView& o : p.roofline->operators) {
-          const bool known = o.phase == "decode" || o.phase == "prefill";
-          if (*phase ? o.phase != phase : known) continue;
-          if (!(o.flops > 0 && o.hbm_bytes > 0 && o.time_s > 0)) {
-            ++unplaced;
-            continue;
-          }
-          const double ai = o.flops / o.hbm_bytes, rate = o.flops / o.time_s;
-          ai_lo = std::min(ai_lo, ai);
-          ai_hi = std::max(ai_hi, ai);
-          s.points.emplace_back(ai, rate);
-          s.tooltips.push_back(fmt::format("{} {} {}: {}, {}, {}, {}-bound", p.id, o.phase, o.name,
-                                           engineering(ai, "FLOP/B"), engineering(rate, "FLOP/s"),
-                                           svg::format_value(o.time_s, svg::Unit::seconds),
-                                           o.bound));
-        }
-        if (!s.points.empty()) ops.push_back(std::move(s));
-      }
-    }
-    if (roof == nullptr) continue;
-    c.title = "Roofline: " + hw_name;
-    double ridge_lo = HUGE_VAL, ridge_hi = 0, peak_hi = 0;
-    for (const auto& [dtype, peak] : roof->peak_flops) {
-      if (peak <= 0 || roof->hbm_bytes_per_s <= 0) continue;
-      ridge_lo = std::min(ridge_lo, peak / roof->hbm_bytes_per_s);
-      ridge_hi = std::max(ridge_hi, peak / roof->hbm_bytes_per_s);
-      peak_hi = std::max(peak_hi, peak);
-    }
-    const double x_lo = std::min(ai_lo, ridge_lo) / 4, x_hi = std::max(ai_hi, ridge_hi) * 4;
-    static const std::vector<std::string> dashes = {"", "8 4", "3 3", "10 3 2 3"};
-    size_t k = 0;
-    for (const auto& [dtype, peak] : roof->peak_flops) {
-      if (peak <= 0 || roof->hbm_bytes_per_s <= 0) continue;
-      const double ridge = peak / roof->hbm_bytes_per_s;
-      c.series.push_back(
-          guide(fmt::format("{} roof: {} peak, HBM {}", dtype, engineering(peak, "FLOP/s"),
-                            engineering(roof->hbm_bytes_per_s, "B/s")),
-                {{x_lo, roof->hbm_bytes_per_s * x_lo}, {ridge, peak}, {x_hi, peak}}, "#333333",
-                dashes[k++ % dashes.size()], 1.5));
-    }
-    if (roof->l2_bytes_per_s > 0 && peak_hi > 0) {
-      const double x_end = peak_hi / roof->l2_bytes_per_s;
-      c.series.push_back(
-          guide(fmt::format("L2 bandwidth {}", engineering(roof->l2_bytes_per_s, "B/s")),
-                {{x_lo, roof->l2_bytes_per_s * x_lo}, {x_end, peak_hi}}, "#999999", "2 3", 1.25));
-    }
-    c.series.insert(c.series.end(), ops.begin(), ops.end());
-    for (size_t i = 0; i < plotted.points.size(); ++i) {
-      if (plotted.points[i]->roofline && plotted.points[i]->roofline->hardware == hw)
-        c.extra_legend.push_back(
-            {point_name(*plotted.points[i]), plotted.colours[i], svg::LegendEntry::Kind::swatch});
-    }
-    c.extra_legend.push_back(
-        {"decode step", kGuideColour, svg::LegendEntry::Kind::marker, "", svg::Marker::circle});
-    c.extra_legend.push_back(
-        {"prefill chunk", kGuideColour, svg::LegendEntry::Kind::marker, "", svg::Marker::triangle});
-    if (unplaced > 0)
-      c.note = fmt::format(
-          "{} operator{} without FLOPs or HBM traffic (collectives, copies) not "
-          "placed",
-          unplaced, unplaced == 1 ? "" : "s");
-    out += figure(svg::render(c),
-                  "Each marker is one operator of a representative decode step (circle) or "
-                  "prefill chunk (triangle): FLOPs over the HBM bytes it moves, against the "
-                  "FLOP/s it achieves in the model. Solid and dashed lines are the roofs (HBM "
-                  "bandwidth × intensity, capped by each data type's peak); markers under the "
-                  "slanted part are memory-bound. Hover a marker for its name and time.");
-  }
-  return out;
 }
 
 }  // namespace kvsim::report::html

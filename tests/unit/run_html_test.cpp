@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "kvsim/core/doc.h"
+#include "kvsim/core/svg.h"
 #include "kvsim/report/run_doc.h"
 #include "run_fixture_util.h"
 #include "test_util.h"
@@ -159,11 +160,34 @@ TEST(RunHtml, PerPointPlotsShowTheFirstEightPoints) {
   const std::string big = text.substr(0, end) + more + text.substr(end);
   const std::string html = report::run_html(parse(big));
   EXPECT_EQ(count(html, "<tr id=\"point-"), 16u);  // the table lists every point
-  EXPECT_NE(html.find("showing the first 8 of 14 replayed points"), std::string::npos);
+  EXPECT_NE(html.find("showing 8 of 14 replayed points"), std::string::npos);
   const size_t timeline = html.find("id=\"kv-timeline-clip\"");
   const size_t next = html.find("</svg>", timeline);
   EXPECT_EQ(count(html.substr(timeline, next - timeline), "<g class=\"series\""),
             16u);  // 8 + budgets
+}
+
+TEST(RunHtml, ComparisonPointsLeadAndSharedPeaksShareARoof) {
+  std::string text = run_fixture_text();
+  text = replace_after(text, 0, "\"bf16\": 989000000000000.0,",
+                       "\"bf16\": 989000000000000.0, \"fp16\": 989000000000000.0,");
+  const size_t end = text.rfind("\n  ]");
+  text = text.substr(0, end) +
+         "\n  ],\n  \"compare\": {\"metric\": \"usd_per_mtok\", \"ranking\": [{\"rank\": 1, "
+         "\"hardware\": \"h200\", \"point\": \"p0003\", \"usd_per_mtok\": 0.39, \"gpus\": 2, "
+         "\"slo_met\": true}, {\"rank\": null, \"hardware\": \"h100-sxm\", \"point\": null, "
+         "\"usd_per_mtok\": null, \"slo_met\": false}]}\n}\n";
+  const std::string html = report::run_html(parse(text));
+  EXPECT_NE(html.find("bf16/fp16 roof: 989 TFLOP/s peak"), std::string::npos);
+  // p0003 leads every per-point plot and takes the first colour.
+  const size_t legend = html.find("<g class=\"legend\">", html.find("kv-timeline-clip"));
+  const size_t first_text = html.find("\">", html.find("<text", legend)) + 2;
+  EXPECT_EQ(html.substr(first_text, html.find("</text>", first_text) - first_text),
+            "p0003 hardware=h200, kv.precision=fp8");
+  const size_t stroke = html.find("stroke=\"", legend) + 8;
+  EXPECT_EQ(html.substr(stroke, 7), core::svg::palette(0));
+  EXPECT_NE(html.find("From the comparison (kvsim compare)"), std::string::npos);
+  EXPECT_NE(html.find("no cost: l40s (no successful point), h100-sxm"), std::string::npos);
 }
 
 TEST(RunHtml, MatchesTheGoldenPage) {
