@@ -108,15 +108,26 @@ std::string kv_timeline_figure(const Plotted& plotted) {
   for (const RunPoint* p : plotted.points) {
     if (!p->replay->timeline.empty()) t_end = std::max(t_end, p->replay->timeline.back().t_s);
   }
+  double max_used = 0;
   for (size_t i = 0; i < plotted.points.size(); ++i) {
     const RunPoint& p = *plotted.points[i];
     svg::Series s{point_name(p), {}, svg::SeriesStyle::line, plotted.colours[i]};
-    for (const TimelinePoint& b : p.replay->timeline)
+    for (const TimelinePoint& b : p.replay->timeline) {
       s.points.emplace_back(b.t_s, b.used_bytes_mean);
+      max_used = std::max(max_used, b.used_bytes_mean);
+    }
     c.series.push_back(std::move(s));
   }
+  // Budgets far above every point's use would flatten the lines to the axis: they are named in
+  // the note instead of drawn.
+  std::string above;
   for (size_t i = 0; i < plotted.points.size(); ++i) {
     const double budget = plotted.points[i]->replay->kv_budget_bytes;
+    if (max_used > 0 && budget > 2 * max_used) {
+      above += fmt::format("{}{} {}", above.empty() ? "" : ", ", plotted.points[i]->id,
+                           svg::format_value(budget, svg::Unit::bytes));
+      continue;
+    }
     svg::Series b{"KV budget of " + plotted.points[i]->id,
                   {{0.0, budget}, {t_end, budget}},
                   svg::SeriesStyle::line,
@@ -129,11 +140,15 @@ std::string kv_timeline_figure(const Plotted& plotted) {
   c.extra_legend.push_back({"KV budget (dashed, in the point's colour)", kGuideColour,
                             svg::LegendEntry::Kind::line, "7 4"});
   c.note = shown_note(plotted);
-  return figure(svg::render(c),
-                "Mean KV-cache bytes in use on one GPU per timeline bucket; the dashed line of "
-                "the same colour is that point's KV budget (what is left of the usable memory "
-                "after weights, activations and the runtime reserve). A line pressed against its "
-                "budget means requests wait or are preempted for memory.");
+  if (!above.empty())
+    c.note += (c.note.empty() ? "" : "; ") + std::string("KV budgets above the plot: ") + above;
+  return figure(
+      svg::render(c),
+      "Mean KV-cache bytes in use on one GPU per timeline bucket; the dashed line of "
+      "the same colour is that point's KV budget (what is left of the usable memory "
+      "after weights, activations and the runtime reserve). A line pressed against its "
+      "budget means requests wait or are preempted for memory; budgets more than twice the "
+      "largest use are named under the chart instead of drawn.");
 }
 
 std::string latency_figures(const Plotted& plotted) {

@@ -190,6 +190,17 @@ TEST(RunHtml, ComparisonPointsLeadAndSharedPeaksShareARoof) {
   EXPECT_NE(html.find("no cost: l40s (no successful point), h100-sxm"), std::string::npos);
 }
 
+TEST(RunHtml, BudgetsFarAboveTheUseAreNamedNotDrawn) {
+  const std::string text = run_fixture_text();
+  const size_t kv = text.find("\"budget_bytes\": ", point_start(text, "p0001"));
+  const size_t end = text.find(',', kv);
+  const std::string big = text.substr(0, kv) + "\"budget_bytes\": 2e12" + text.substr(end);
+  const std::string html = report::run_html(parse(big));
+  EXPECT_NE(html.find("KV budgets above the plot: p0001 1.82 TiB"), std::string::npos);
+  EXPECT_EQ(html.find("KV budget of p0001"), std::string::npos);
+  EXPECT_NE(html.find("KV budget of p0000"), std::string::npos);
+}
+
 TEST(RunHtml, MatchesTheGoldenPage) {
   const std::string golden = std::string(KVSIM_SOURCE_DIR) + "/tests/golden/run_fixture.html";
   const std::string html = report::run_html(parse(run_fixture_text()));
