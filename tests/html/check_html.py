@@ -9,8 +9,9 @@
    every colour its data is drawn with must appear, the plot area must hold coloured pixels, and
    the text must be there (dark pixels around the axes).
 
-Python 3 standard library only (PNG decoding with zlib). Exit 0 when every check passes, 1 when
-one fails, 77 (CTest's skip code) when no Chromium is installed, unless --require-chromium.
+Python 3 standard library only (PNG decoding with zlib). The browser is the first of chromium,
+chromium-browser, google-chrome(-stable) on PATH, or $CHROMIUM. Exit 0 when every check passes,
+1 when one fails, 77 (CTest's skip code) when no browser is found, unless --require-chromium.
 """
 
 import argparse
