@@ -54,11 +54,10 @@ DisplayUnit display_unit(double max_abs, Unit unit, std::string_view suffix) {
   return {f, "", " " + p + std::string(suffix)};
 }
 
+/// "-$0.50", "20 GiB": the sign goes before the prefix, and a value that rounds to zero has none.
 std::string join_label(double scaled, int decimals, const DisplayUnit& u) {
-  const double v = scaled + 0.0;  // turns -0 into 0
-  const bool negative =
-      v < 0 && fmt::format("{:.{}f}", -v, decimals) != fmt::format("{:.{}f}", 0.0, decimals);
-  const std::string digits = fmt::format("{:.{}f}", std::abs(v), decimals);
+  const std::string digits = fmt::format("{:.{}f}", std::abs(scaled), decimals);
+  const bool negative = scaled < 0 && digits.find_first_not_of("0.") != std::string::npos;
   return (negative ? "-" : "") + u.prefix + digits + u.unit;
 }
 

@@ -55,6 +55,8 @@ TEST(SvgTicks, UnitsScaleTheLabels) {
             (Labels{"0 ms", "200 ms", "400 ms", "600 ms", "800 ms", "1000 ms"}));
   EXPECT_EQ(labels(choose_ticks(0, 0.7, Axis("$", Unit::usd))),
             (Labels{"$0.00", "$0.10", "$0.20", "$0.30", "$0.40", "$0.50", "$0.60", "$0.70"}));
+  EXPECT_EQ(labels(choose_ticks(-0.5, 0.5, Axis("$", Unit::usd))),
+            (Labels{"-$0.60", "-$0.40", "-$0.20", "$0.00", "$0.20", "$0.40", "$0.60"}));
   Axis share("share", Unit::fraction);
   share.min = 0;
   share.max = 1;
