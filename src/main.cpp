@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   add(cli::add_replay);
   add(cli::add_compare);
   add(cli::add_merge);
+  add(cli::add_report);
 
   try {
     app.parse(argc, argv);

@@ -36,6 +36,7 @@ Runner add_step(CLI::App& app);
 Runner add_replay(CLI::App& app);
 Runner add_compare(CLI::App& app);
 Runner add_merge(CLI::App& app);
+Runner add_report(CLI::App& app);
 
 /// Flags of `run` and `compare`.
 struct RunFlags {
