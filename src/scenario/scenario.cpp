@@ -73,7 +73,8 @@ Scenario parse_scenario(const core::Doc& doc) {
     s.memory.max_sequences =
         eng->maybe_integer("max_sequences", core::IntRange::positive(int64_t{1} << 32))
             .value_or(256);
-    if (auto gib = eng->maybe_number("runtime_reserve_gib", core::Range::non_negative())) {
+    // Bounded like --runtime-reserve-gib: a larger value would overflow the byte count.
+    if (auto gib = eng->maybe_number("runtime_reserve_gib", core::Range{0, 1e6})) {
       s.memory.runtime_reserve_bytes = static_cast<int64_t>(*gib * static_cast<double>(core::kGiB));
     }
     eng->finish();
