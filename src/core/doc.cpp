@@ -9,6 +9,13 @@
 
 namespace kvsim::core {
 
+Doc::Doc() = default;
+Doc::Doc(const Doc&) = default;
+Doc::Doc(Doc&&) noexcept = default;
+Doc& Doc::operator=(const Doc&) = default;
+Doc& Doc::operator=(Doc&&) noexcept = default;
+Doc::~Doc() = default;
+
 const Doc* Doc::find(std::string_view key) const {
   for (const auto& [k, v] : entries) {
     if (k.text == key) return &v;

@@ -1,7 +1,10 @@
 // YAML text -> Doc, through yaml-cpp, keeping 1-based locations and rejecting duplicate keys.
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+
+#include <sstream>
 
 #include "kvsim/core/doc.h"
 
@@ -52,6 +55,45 @@ Doc convert(const YAML::Node& node, const std::shared_ptr<const std::string>& fi
   return d;
 }
 
+// Counts the documents of a stream and remembers where each starts, without building nodes.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Rejects a stream of more than one document. Reads at most two: yaml-cpp 0.7's LoadAll never
+// returns on a stray ',' outside brackets (jbeder/yaml-cpp#1040, found by fuzz_generator): its
+// parser then yields empty documents forever without consuming the ','. A second document that
+// starts where the first did is that case.
+void require_one_document(const std::string& text, const std::shared_ptr<const std::string>& file,
+                          const SourceLoc& whole) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  while (counter.starts.size() < 2 && parser.HandleNextDocument(counter)) {
+  }
+  if (counter.starts.size() < 2) return;
+  const YAML::Mark& a = counter.starts[0];
+  const YAML::Mark& b = counter.starts[1];
+  if (a.pos == b.pos) {
+    fail_at(loc_of(b, file, whole),
+            "malformed YAML: unexpected text here (a ',' outside [ ] or { }?)");
+  }
+  fail_at(loc_of(b, file, whole), "expected one YAML document, found several ('---')");
+}
+
 }  // namespace
 
 Doc parse_yaml(std::string_view text, const std::string& file_name) {
@@ -62,14 +104,9 @@ Doc parse_yaml(std::string_view text, const std::string& file_name) {
     text.remove_prefix(3);  // a UTF-8 byte-order mark carries no meaning in YAML
   }
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    if (docs.size() > 1) fail_at(whole, "expected one YAML document, found several ('---')");
-    if (docs.empty()) {
-      Doc d;
-      d.loc = whole;
-      return d;
-    }
-    return convert(docs.front(), file, whole, 0);
+    const std::string owned(text);
+    require_one_document(owned, file, whole);
+    return convert(YAML::Load(owned), file, whole, 0);
   } catch (const YAML::Exception& e) {
     SourceLoc at = e.mark.is_null() ? whole : SourceLoc{file, e.mark.line + 1, e.mark.column + 1};
     fail_at(at, fmt::format("malformed YAML: {}", e.msg));

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "kvsim/core/reader.h"
@@ -92,20 +93,41 @@ class ProfileReader {
     return *f;
   }
 
-  // Exactly one of two unit spellings of a capacity; returns bytes.
+  // A figure that counts things (SMs, GPUs, lanes): a whole number in `range`.
+  std::optional<int64_t> maybe_count(core::MapReader& parent, std::string_view key,
+                                     core::Range range) {
+    std::optional<Figure> f = maybe_figure(parent, key, range);
+    if (!f) return std::nullopt;
+    if (f->value != std::floor(f->value)) {
+      core::fail_at(f->loc, fmt::format("{}: expected a whole number, got {}", parent.key_path(key),
+                                        f->value));
+    }
+    return static_cast<int64_t>(f->value);
+  }
+
+  // Exactly one of two unit spellings of a capacity; returns bytes, at least 1 and at most
+  // kMaxMemoryBytes (so byte counts derived from it stay far from 64-bit overflow).
   std::optional<int64_t> maybe_capacity(core::MapReader& m, std::string_view binary_key,
                                         double binary_unit, std::string_view decimal_key,
                                         double decimal_unit) {
-    std::optional<Figure> b = maybe_figure(m, binary_key, core::Range::positive());
+    constexpr double kMaxMemoryBytes = 0x1p50;  // 1 PiB
+    std::optional<Figure> b =
+        maybe_figure(m, binary_key, core::Range{0, kMaxMemoryBytes / binary_unit, true});
     std::optional<Figure> d =
-        decimal_key.empty() ? std::nullopt : maybe_figure(m, decimal_key, core::Range::positive());
+        decimal_key.empty()
+            ? std::nullopt
+            : maybe_figure(m, decimal_key, core::Range{0, kMaxMemoryBytes / decimal_unit, true});
     if (b && d) {
       m.fail(decimal_key,
              fmt::format("give either '{}' or '{}', not both", binary_key, decimal_key));
     }
-    if (b) return static_cast<int64_t>(b->value * binary_unit);
-    if (d) return static_cast<int64_t>(d->value * decimal_unit);
-    return std::nullopt;
+    if (!b && !d) return std::nullopt;
+    const double bytes = std::round(b ? b->value * binary_unit : d->value * decimal_unit);
+    if (bytes < 1) {
+      core::fail_at(b ? b->loc : d->loc, fmt::format("{}: less than one byte",
+                                                     m.key_path(b ? binary_key : decimal_key)));
+    }
+    return static_cast<int64_t>(bytes);
   }
 
   MemoryLevel memory_level(core::MapReader& mem, std::string_view key) {
@@ -145,17 +167,12 @@ class ProfileReader {
     l.present = true;
     l.per_direction_bytes_s =
         figure(*m, "per_direction_gb_s", core::Range::positive()).value * core::kGB;
-    if (auto d = maybe_figure(*m, "domain_gpus", core::Range{1, 1e6})) {
-      l.domain_gpus = static_cast<int64_t>(d->value);
-    }
+    if (auto d = maybe_count(*m, "domain_gpus", core::Range{1, 1e6})) l.domain_gpus = *d;
     if (auto lat = maybe_figure(*m, "latency_us", core::Range::positive())) {
       l.latency_s = lat->value * 1e-6;
     }
-    if (auto g = maybe_figure(*m, "generation", core::Range{1, 10})) {
-      l.generation = static_cast<int64_t>(g->value);
-    }
-    if (auto n = maybe_figure(*m, "lanes", core::Range{1, 64}))
-      l.lanes = static_cast<int64_t>(n->value);
+    if (auto g = maybe_count(*m, "generation", core::Range{1, 10})) l.generation = *g;
+    if (auto n = maybe_count(*m, "lanes", core::Range{1, 64})) l.lanes = *n;
     m->finish();
     return l;
   }
@@ -237,7 +254,9 @@ HardwareProfile parse_hardware_profile(const core::Doc& doc, const std::string& 
   ProfileReader pr(p);
 
   core::MapReader compute = top.map("compute");
-  p.sm_count = static_cast<int64_t>(pr.figure(compute, "sm_count", core::Range{1, 1e6}).value);
+  const std::optional<int64_t> sms = pr.maybe_count(compute, "sm_count", core::Range{1, 1e6});
+  if (!sms) compute.require("sm_count");
+  p.sm_count = *sms;
   if (auto clk = pr.maybe_figure(compute, "boost_clock_mhz", core::Range::positive())) {
     p.boost_clock_hz = clk->value * 1e6;
   }

@@ -39,7 +39,8 @@ TierSpec OffloadTier::resolve(const hw::HardwareProfile& hw) const {
 }
 
 std::unique_ptr<Tier> OffloadTier::make(core::MapReader& p, std::string name, bool required) {
-  auto cap = p.maybe_number("capacity_gib", core::Range::positive());
+  // At most 1 PiB, so that the byte count (and tokens derived from it) stays far from overflow.
+  auto cap = p.maybe_number("capacity_gib", core::Range{0, 1024.0 * 1024.0, true});
   auto bw = p.maybe_number("bandwidth_gb_s", core::Range::positive());
   auto lat = p.maybe_number("latency_us", core::Range::non_negative());
   if (required && !cap) p.require("capacity_gib");

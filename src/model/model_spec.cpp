@@ -4,9 +4,11 @@
 
 #include <filesystem>
 
+#include "kvsim/core/checked.h"
 #include "kvsim/core/resources.h"
 #include "kvsim/model/hf_config.h"
 #include "kvsim/model/model_yaml.h"
+#include "kvsim/model/parameters.h"
 
 namespace kvsim::model {
 
@@ -67,6 +69,22 @@ void validate_model(const ModelSpec& m) {
     if (mlp.is_moe() && (mlp.experts_per_token <= 0 || mlp.experts_per_token > mlp.experts)) {
       fail(at + "experts_per_token must be in [1, experts]");
     }
+  }
+  // Weight and KV byte counts are products of these sizes; a bound on the parameter count keeps
+  // them (a few bytes per parameter, summed over layers) far from 64-bit overflow.
+  constexpr int64_t kMaxParameters = int64_t{1} << 50;  // about 1.1e15, 500x today's largest
+  int64_t params = 0;
+  try {
+    params = count_params(m).total();
+  } catch (const core::OverflowError&) {
+    params = -1;
+  }
+  if (params < 0 || params > kMaxParameters) {
+    fail(
+        fmt::format("{} parameters (hidden size {}, {} layers, vocabulary {}): more than the 2^50 "
+                    "kvsim can size; check the sizes",
+                    params < 0 ? std::string("over 2^63") : fmt::format("{}", params), m.hidden,
+                    m.layers.size(), m.vocab));
   }
 }
 

@@ -106,6 +106,11 @@ ValidationResult validate_measurements(const std::string& path, const hw::Hardwa
                                        const std::string& split) {
   std::ifstream in(path, std::ios::binary);
   if (!in) core::fail_at(core::SourceLoc::of(path), "cannot open file");
+  return validate_measurements(in, path, hw, split);
+}
+
+ValidationResult validate_measurements(std::istream& in, const std::string& path,
+                                       const hw::HardwareProfile& hw, const std::string& split) {
   core::CsvReader csv(in, path);
   if (!csv.column("op"))
     core::fail_at(core::SourceLoc::of(path, 1), "the header has no 'op' column");

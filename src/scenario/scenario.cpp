@@ -60,7 +60,8 @@ void read_engine(core::MapReader& top, Scenario& s) {
   core::MapReader m(own, "engine");
   s.memory_utilization =
       m.maybe_number("memory_utilization", core::Range::fraction()).value_or(0.9);
-  if (auto gib = m.maybe_number("runtime_reserve_gib", core::Range::non_negative()))
+  // Bounded like --runtime-reserve-gib: a larger value would overflow the byte count.
+  if (auto gib = m.maybe_number("runtime_reserve_gib", core::Range{0, 1e6}))
     s.memory.runtime_reserve_bytes = static_cast<int64_t>(*gib * static_cast<double>(core::kGiB));
   m.finish();
   const serve::EngineConfig c = serve::parse_engine_config(s.engine_doc, "engine");

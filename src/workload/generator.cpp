@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 
 #include "kvsim/core/reader.h"
 
@@ -41,8 +42,6 @@ enum Stream : uint64_t {
   kSystemContentTag = 9,
 };
 
-constexpr int64_t kMaxRequests = 10'000'000;      // 640 MB of Request records
-constexpr int64_t kMaxHashes = int64_t{1} << 28;  // 2 GiB of prefix hashes in all
 constexpr int64_t kMaxBlockTokens = int64_t{1} << 20;
 constexpr int64_t kMaxSystemPrompts = 1'000'000;
 
@@ -65,9 +64,9 @@ std::unique_ptr<Interface> plug_in(core::MapReader& r, std::string_view key) {
   return core::Registry<Interface>::instance().create(r.require(key), r.key_path(key));
 }
 
-Spec read_spec(core::MapReader& top) {
+Spec read_spec(core::MapReader& top, const GeneratorLimits& limits) {
   Spec s;
-  s.requests = top.maybe_integer("requests", core::IntRange::positive(kMaxRequests));
+  s.requests = top.maybe_integer("requests", core::IntRange::positive(limits.max_requests));
   s.duration_s = top.maybe_number("duration_s", core::Range::positive());
   if (s.requests && s.duration_s) {
     top.fail("duration_s", "give exactly one of 'requests' or 'duration_s', not both");
@@ -94,9 +93,10 @@ Spec read_spec(core::MapReader& top) {
     s.system_prompt_tokens =
         system->integer("tokens", core::IntRange::positive(LengthDistribution::kMaxLength));
     system->finish();
-    if (s.system_prompt_tokens / s.block_tokens > kMaxHashes) {
-      system->fail("tokens", fmt::format("{} tokens is more than {} blocks of {} tokens",
-                                         s.system_prompt_tokens, kMaxHashes, s.block_tokens));
+    if (s.system_prompt_tokens / s.block_tokens > limits.max_hashes) {
+      system->fail("tokens",
+                   fmt::format("{} tokens is more than {} blocks of {} tokens",
+                               s.system_prompt_tokens, limits.max_hashes, s.block_tokens));
     }
   }
   top.finish();
@@ -150,9 +150,10 @@ class Chain {
 
 class Builder {
  public:
-  Builder(const Spec& s, core::MapReader& top)
+  Builder(const Spec& s, core::MapReader& top, const GeneratorLimits& limits)
       : s_(s),
         top_(top),
+        limits_(limits),
         arrival_(stream(kArrivalStream)),
         input_(stream(kInputStream)),
         output_(stream(kOutputStream)),
@@ -212,25 +213,27 @@ class Builder {
         return;
       }
       // Each sample is <= 2^40 and the hash cap below bounds context_tokens by
-      // (kMaxHashes + 1) * kMaxBlockTokens < 2^50, so these sums cannot overflow.
+      // (max_hashes + 1) * kMaxBlockTokens < 2^60 (max_hashes < 2^32), so these sums cannot
+      // overflow.
       context_tokens += s_.input_tokens->sample(input_);
       const int64_t output_tokens = s_.output_tokens->sample(output_);
       const int64_t new_blocks = context_tokens / s_.block_tokens - chain_.blocks();
-      if (static_cast<int64_t>(out_.hashes.size()) + new_blocks > kMaxHashes) too_many_hashes();
+      if (static_cast<int64_t>(out_.hashes.size()) + new_blocks > limits_.max_hashes)
+        too_many_hashes();
       chain_.cover(context_tokens, content_);
       Request r;
       r.arrival_s = arrival_s;
       r.input_tokens = context_tokens;
       r.output_tokens = output_tokens;
       r.hash_offset = chain_.offset();
-      r.hash_count = static_cast<uint32_t>(chain_.blocks());  // <= kMaxHashes < 2^32
+      r.hash_count = static_cast<uint32_t>(chain_.blocks());  // <= max_hashes < 2^32
       r.hash_block_tokens = static_cast<int32_t>(s_.block_tokens);
       r.session = s_.turns ? session : -1;
       out_.requests.push_back(r);  // not add(): the span is the session's shared chain
-      if (++emitted_ > kMaxRequests) {
+      if (++emitted_ > limits_.max_requests) {
         top_.fail("duration_s", fmt::format("generates more than {} requests: shorten it or lower "
                                             "the arrival rate",
-                                            kMaxRequests));
+                                            limits_.max_requests));
       }
       context_tokens += output_tokens;
     }
@@ -241,11 +244,12 @@ class Builder {
               fmt::format("the workload needs more than {} prefix hashes ({} tokens per block): "
                           "raise block_tokens, bound the lengths (a `max` on lognormal input) or "
                           "generate fewer requests",
-                          kMaxHashes, s_.block_tokens));
+                          limits_.max_hashes, s_.block_tokens));
   }
 
   const Spec& s_;
   core::MapReader& top_;
+  GeneratorLimits limits_;
   RequestSet out_;  // before chain_, which appends to out_.hashes
   Rng arrival_, input_, output_, turns_, think_, system_choice_, content_;
   Chain chain_;
@@ -255,10 +259,13 @@ class Builder {
 
 }  // namespace
 
-RequestSet generate_workload(const core::Doc& spec, const std::string& path) {
+RequestSet generate_workload(const core::Doc& spec, const std::string& path,
+                             const GeneratorLimits& limits) {
+  if (limits.max_requests < 1 || limits.max_hashes < 1 || limits.max_hashes >= (int64_t{1} << 32))
+    throw std::invalid_argument("generate_workload: bad limits");
   core::MapReader top(spec, path);
-  const Spec s = read_spec(top);
-  return Builder(s, top).run();
+  const Spec s = read_spec(top, limits);
+  return Builder(s, top, limits).run();
 }
 
 }  // namespace kvsim::workload

@@ -89,9 +89,11 @@ RequestSet load_trace(const std::string& path, const std::string& format) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) core::fail_at(core::SourceLoc::of(path), "cannot open file");
+  return read_trace(in, path, format);
+}
 
+RequestSet read_trace(std::istream& in, const std::string& path, const std::string& format) {
   std::string name = format;
-  const TraceFormat* reader = nullptr;
   if (name.empty()) {
     std::string first_line;
     std::getline(in, first_line);
@@ -104,12 +106,12 @@ RequestSet load_trace(const std::string& path, const std::string& format) {
     in.clear();
     in.seekg(0);
   }
-  reader = &find_trace_format(name);
+  const TraceFormat& reader = find_trace_format(name);
 
   RequestSet out;
   out.source = path;
   out.format = name;
-  reader->read(in, path, out);
+  reader.read(in, path, out);
   if (in.bad()) core::fail_at(core::SourceLoc::of(path), "read error while reading the file");
   out.finalize();
   return out;

@@ -31,8 +31,8 @@ TEST(TraceBadRows, AzureRowsAreRejectedWithLineAndReason) {
   EXPECT_EQ(set.rows_read, 9);
   expect_rejected(
       set, {
-               {3, "column 'ContextTokens': -5 is out of range: must be >= 1"},
-               {4, "column 'GeneratedTokens': 0 is out of range: must be >= 1"},
+               {3, "column 'ContextTokens': -5 is out of range: must be in [1, 1099511627776]"},
+               {4, "column 'GeneratedTokens': 0 is out of range: must be in [1, 1099511627776]"},
                {5, "expected 3 fields as in the header, found 1 (truncated or garbled row?)"},
                {6, "column 'ContextTokens': expected an integer, got '12abc'"},
                {7,
@@ -49,8 +49,8 @@ TEST(TraceBadRows, MooncakeRowsAreRejectedWithLineAndReason) {
   EXPECT_EQ(set.rows_read, 9);
   expect_rejected(set,
                   {
-                      {2, "input_length: 0 is out of range: must be >= 1"},
-                      {3, "output_length: -3 is out of range: must be >= 1"},
+                      {2, "input_length: 0 is out of range: must be in [1, 1099511627776]"},
+                      {3, "output_length: -3 is out of range: must be in [1, 1099511627776]"},
                       {4, "malformed JSON: unexpected character 'n' (column 1)"},
                       {5, "malformed JSON: expected ',' or '}' (column 38)"},
                       {6,
@@ -89,7 +89,7 @@ TEST(TraceBadRows, GarbageAndInvalidRowsInEveryFormat) {
   expect_rejected(load_trace(burst.path()),
                   {{2, "column 'Timestamp': expected a finite number, got 'abc'"},
                    {3, "column 'Timestamp': -1 is out of range: must be >= 0"},
-                   {4, "column 'Request tokens': 0 is out of range: must be >= 1"},
+                   {4, "column 'Request tokens': 0 is out of range: must be in [1, 1099511627776]"},
                    {5, "unterminated quoted field (end of file inside quotes)"}});
 
   test::TempFile bailian(

@@ -25,6 +25,15 @@ class Doc {
   std::vector<Doc> items;                    ///< sequence elements
   std::vector<std::pair<Doc, Doc>> entries;  ///< map entries in file order; keys are scalars
 
+  // Declared here, defined where Doc is complete: clang with libstdc++ rejects the implicit ones,
+  // which would instantiate std::pair<Doc, Doc> inside Doc's own definition.
+  Doc();
+  Doc(const Doc&);
+  Doc(Doc&&) noexcept;
+  Doc& operator=(const Doc&);
+  Doc& operator=(Doc&&) noexcept;
+  ~Doc();
+
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
   bool is_sequence() const { return kind == Kind::sequence; }

@@ -9,7 +9,9 @@
 
 namespace kvsim::model {
 
-/// Parameters of one layer, by how tensor parallelism treats them.
+/// Parameters of one layer, by how tensor parallelism treats them. The counting functions throw
+/// core::OverflowError when a count does not fit in 64 bits (validate_model turns that into an
+/// input error naming the model).
 struct LayerParams {
   int64_t attention_sharded = 0;     ///< q/k/v/o (and MLA up-projections): split across TP ranks
   int64_t attention_replicated = 0;  ///< MLA down-projections and their norms: whole on every rank

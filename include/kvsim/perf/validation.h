@@ -1,6 +1,7 @@
 #pragma once
 // Predicted-vs-measured error statistics (kvsim validate, kvsim calibrate).
 
+#include <istream>
 #include <map>
 #include <string>
 #include <vector>
@@ -54,6 +55,10 @@ struct ValidationResult {
 /// collect statistics. Rows that cannot be used are rejected with a reason, never dropped
 /// silently. A malformed file (bad header, garbled rows) is an InputError.
 ValidationResult validate_measurements(const std::string& path, const hw::HardwareProfile& hw,
+                                       const std::string& split = "");
+/// The same from a stream; `path` names it in errors.
+ValidationResult validate_measurements(std::istream& in, const std::string& path,
+                                       const hw::HardwareProfile& hw,
                                        const std::string& split = "");
 /// Recompute predictions and statistics of existing samples on another profile.
 void repredict(ValidationResult& r, const hw::HardwareProfile& hw);

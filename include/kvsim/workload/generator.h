@@ -75,11 +75,19 @@ class LengthDistribution {
 
   /// Largest value a parameter or a sample may take (2^40, about 1.1e12): far beyond any real
   /// length, and small enough that sums over a session's turns cannot overflow 64 bits.
-  static constexpr int64_t kMaxLength = int64_t{1} << 40;
+  static constexpr int64_t kMaxLength = kMaxRequestTokens;
+};
+
+/// How much one spec may generate; beyond it, an InputError names the key to change. The
+/// defaults are the documented limits; tests and the fuzzer pass smaller ones to stay fast.
+struct GeneratorLimits {
+  int64_t max_requests = 10'000'000;      ///< 640 MB of Request records
+  int64_t max_hashes = int64_t{1} << 28;  ///< 2 GiB of prefix hashes in all; < 2^32
 };
 
 /// Generate requests from a `generator:` map. `path` prefixes error messages (e.g.
 /// "workload.generator"). Errors are core::InputErrors naming the key. The result is finalized.
-RequestSet generate_workload(const core::Doc& spec, const std::string& path = "generator");
+RequestSet generate_workload(const core::Doc& spec, const std::string& path = "generator",
+                             const GeneratorLimits& limits = {});
 
 }  // namespace kvsim::workload

@@ -10,6 +10,12 @@
 
 namespace kvsim::workload {
 
+/// Largest prompt or output length of one request, in tokens (2^40, about 1.1e12: far beyond any
+/// model's context). Trace readers reject longer rows and generators never produce them, so the
+/// sums the engine forms (prompt + output, a session's turns, tokens x bytes in doubles) stay far
+/// from 64-bit overflow.
+inline constexpr int64_t kMaxRequestTokens = int64_t{1} << 40;
+
 struct Request {
   int64_t id = 0;                ///< position in arrival order (assigned by RequestSet::finalize)
   double arrival_s = 0;          ///< seconds after the first arrival

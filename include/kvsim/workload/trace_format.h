@@ -48,5 +48,8 @@ std::string detect_trace_format(std::string_view first_line, const std::string& 
 /// Read a trace file. `format` forces a registered format; "" auto-detects from the first line
 /// (an InputError lists the formats when none matches). The result is finalized.
 RequestSet load_trace(const std::string& path, const std::string& format = "");
+/// The same from a stream positioned at its start (seekable when the format is detected);
+/// `name` stands for the file in errors and in RequestSet::source.
+RequestSet read_trace(std::istream& in, const std::string& name, const std::string& format = "");
 
 }  // namespace kvsim::workload

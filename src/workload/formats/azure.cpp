@@ -41,8 +41,8 @@ class AzureFormat final : public TraceFormat {
             fmt::format("column '{}': '{}' is not a valid timestamp: {}", kTime, stamp, error));
       }
       Request r;
-      r.input_tokens = row.integer(kInput, core::IntRange::positive());
-      r.output_tokens = row.integer(kOutput, core::IntRange::positive());
+      r.input_tokens = row.integer(kInput, core::IntRange::positive(kMaxRequestTokens));
+      r.output_tokens = row.integer(kOutput, core::IntRange::positive(kMaxRequestTokens));
       if (!have_origin) {
         have_origin = true;
         origin_ns = *ns;

@@ -43,8 +43,10 @@ class BailianFormat final : public TraceFormat {
           const int64_t parent = json_integer(obj, "parent_chat_id", core::IntRange{-1});
           Request r;
           r.arrival_s = json_number(obj, "timestamp", core::Range::non_negative());
-          r.input_tokens = json_integer(obj, "input_length", core::IntRange::positive());
-          r.output_tokens = json_integer(obj, "output_length", core::IntRange::positive());
+          r.input_tokens =
+              json_integer(obj, "input_length", core::IntRange::positive(kMaxRequestTokens));
+          r.output_tokens =
+              json_integer(obj, "output_length", core::IntRange::positive(kMaxRequestTokens));
           hashes.clear();
           json_hashes(obj, require_key(obj, "hash_ids"), "hash_ids", hashes);
           if (parent == chat_id) {

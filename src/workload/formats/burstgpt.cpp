@@ -35,8 +35,8 @@ class BurstGptFormat final : public TraceFormat {
     for_each_csv_row(csv, out, [&](const core::CsvReader& row) {
       Request r;
       r.arrival_s = row.number(kTime, core::Range::non_negative());
-      r.input_tokens = row.integer(kInput, core::IntRange::positive());
-      r.output_tokens = row.integer(kOutput, core::IntRange::non_negative());
+      r.input_tokens = row.integer(kInput, core::IntRange::positive(kMaxRequestTokens));
+      r.output_tokens = row.integer(kOutput, core::IntRange::non_negative(kMaxRequestTokens));
       if (r.output_tokens == 0) {
         ++failed;
         core::fail_at(row.loc(output_col), "failed request (Response tokens is 0)");

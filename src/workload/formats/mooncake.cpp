@@ -30,8 +30,10 @@ class MooncakeFormat final : public TraceFormat {
         [&](const JsonRow& obj, int line) {
           Request r;
           r.arrival_s = json_number(obj, "timestamp", core::Range::non_negative()) / 1000.0;
-          r.input_tokens = json_integer(obj, "input_length", core::IntRange::positive());
-          r.output_tokens = json_integer(obj, "output_length", core::IntRange::positive());
+          r.input_tokens =
+              json_integer(obj, "input_length", core::IntRange::positive(kMaxRequestTokens));
+          r.output_tokens =
+              json_integer(obj, "output_length", core::IntRange::positive(kMaxRequestTokens));
           hashes.clear();
           json_hashes(obj, require_key(obj, "hash_ids"), "hash_ids", hashes);
           r.hash_block_tokens = hashes.empty() ? 0 : kBlockTokens;

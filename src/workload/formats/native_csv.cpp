@@ -50,8 +50,8 @@ class NativeCsvFormat final : public TraceFormat {
     for_each_csv_row(csv, out, [&](const core::CsvReader& row) {
       Request r;
       r.arrival_s = row.number("arrival_s", core::Range::non_negative());
-      r.input_tokens = row.integer("input_tokens", core::IntRange::positive());
-      r.output_tokens = row.integer("output_tokens", core::IntRange::positive());
+      r.input_tokens = row.integer("input_tokens", core::IntRange::positive(kMaxRequestTokens));
+      r.output_tokens = row.integer("output_tokens", core::IntRange::positive(kMaxRequestTokens));
       r.session = row.maybe_integer("session", core::IntRange::non_negative()).value_or(-1);
       hashes.clear();
       if (hash_col && !parse_hash_list(row.row()[*hash_col], hashes, error)) {

@@ -32,8 +32,10 @@ class NativeJsonlFormat final : public TraceFormat {
     for_each_jsonl_row(in, file, schema, out, [&](const JsonRow& obj, int line) {
       Request r;
       r.arrival_s = json_number(obj, "arrival_s", core::Range::non_negative());
-      r.input_tokens = json_integer(obj, "input_tokens", core::IntRange::positive());
-      r.output_tokens = json_integer(obj, "output_tokens", core::IntRange::positive());
+      r.input_tokens =
+          json_integer(obj, "input_tokens", core::IntRange::positive(kMaxRequestTokens));
+      r.output_tokens =
+          json_integer(obj, "output_tokens", core::IntRange::positive(kMaxRequestTokens));
       if (obj.find("session")) {
         r.session = json_integer(obj, "session", core::IntRange::non_negative());
       }
