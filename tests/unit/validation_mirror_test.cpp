@@ -170,7 +170,7 @@ TEST_P(DecodeByDtype, PagedBlockSizesAndPlacements) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dtypes, DecodeByDtype,
+INSTANTIATE_TEST_SUITE_P(Validation, DecodeByDtype,
                          ::testing::Values(KvDtype::bf16, KvDtype::fp8, KvDtype::int4),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
@@ -317,7 +317,7 @@ TEST_P(AppendByDtype, QuantisesIntoPagesWithinTolerance) {
   EXPECT_LE(worst, tol::attention_end_to_end(dt));
 }
 
-INSTANTIATE_TEST_SUITE_P(Dtypes, AppendByDtype,
+INSTANTIATE_TEST_SUITE_P(Validation, AppendByDtype,
                          ::testing::Values(KvDtype::bf16, KvDtype::fp8, KvDtype::int4),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
