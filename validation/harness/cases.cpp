@@ -106,7 +106,12 @@ void l2_cases(Builder& b) {
 }
 
 void launch_cases(Builder& b) {
-  for (int32_t n : {1, 10, 100, 1000})
+  // 1 to 1000 kernels, log-spaced: enough rows for calibration to fit the launch overhead.
+  const std::vector<int32_t> counts =
+      b.opt.quick ? std::vector<int32_t>{1, 10, 100, 1000}
+                  : std::vector<int32_t>{1,  2,  3,   4,   5,   7,   10,  14,  20,  28,  40,
+                                         56, 80, 110, 160, 220, 320, 450, 640, 900, 1000};
+  for (int32_t n : counts)
     for (bool graph : {false, true}) {
       b.add(Family::launch, graph ? "empty_graph" : "empty_stream", LaunchShape{n, graph},
             {{"op", "launch"},

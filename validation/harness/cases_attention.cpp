@@ -135,10 +135,9 @@ void prefill_cases(Builder& b) {
                         {1, 512, 512, true},     {1, 2048, 2048, true}, {1, 8192, 8192, true},
                         {1, 16384, 16384, true}, {4, 2048, 2048, true}, {1, 2048, 8192, true},
                         {1, 2048, 32768, true},  {1, 512, 65536, true}, {1, 4096, 4096, false}};
-  const Layout layouts[] = {{"gqa4", 32, 8, 128, 0, 0},
-                            {"gqa8", 64, 8, 128, 0, 0},
-                            {"mha_d64", 32, 32, 64, 0, 0},
-                            {"gqa2_d256", 16, 8, 256, 0, 0}};
+  const Layout layouts[] = {{"gqa4", 32, 8, 128, 0, 0},    {"gqa8", 64, 8, 128, 0, 0},
+                            {"mha", 32, 32, 128, 0, 0},    {"mqa", 32, 1, 128, 0, 0},
+                            {"mha_d64", 32, 32, 64, 0, 0}, {"gqa2_d256", 16, 8, 256, 0, 0}};
   for (const Layout& l : layouts)
     for (const Size& z : sizes) {
       PrefillShape s;
@@ -161,7 +160,7 @@ void prefill_cases(Builder& b) {
              {"head_dim", std::to_string(s.head_dim)},
              {"dtype", "bf16"},
              {"causal", s.causal ? "1" : "0"}},
-            l.name, 2 * q_bytes + kv_bytes);
+            fmt::format("{}/{}", l.name, s.q_len), 2 * q_bytes + kv_bytes);
     }
 }
 
