@@ -126,6 +126,20 @@ std::vector<Param> prefill_params() {
            [](P& p) { return &p.kernels.prefill_attention.tensor; }}};
 }
 
+// Memory streams and KV appends: the elementwise kernels' launch floor and HBM fraction.
+std::vector<Param> elementwise_params() {
+  using P = HardwareProfile;
+  return {{"elementwise.floor_us", 1e-6, Kind::positive,
+           [](P& p) { return &p.kernels.elementwise.floor_s; }},
+          {"elementwise.hbm", 1, Kind::fraction, [](P& p) { return &p.kernels.elementwise.hbm; }}};
+}
+
+std::vector<Param> launch_params() {
+  using P = HardwareProfile;
+  return {{"efficiency.launch_overhead_us", 1e-6, Kind::positive,
+           [](P& p) { return &p.efficiency.launch_overhead_s; }}};
+}
+
 constexpr double kDelta = 0.01;
 
 // Fits `params` on `rows`, updating `profile` in place.
@@ -203,7 +217,7 @@ Calibration calibrate(const std::vector<Sample>& samples, const HardwareProfile&
   Calibration cal;
   cal.profile = start;
   HardwareProfile& p = cal.profile;
-  std::vector<const Sample*> gemm, tensor, cuda, coll, prefill;
+  std::vector<const Sample*> gemm, tensor, cuda, coll, prefill, elementwise, launch;
   bool quant = false;
   for (const Sample& s : samples) {
     if (const auto* g = std::get_if<GemmOp>(&s.op)) {
@@ -215,6 +229,10 @@ Calibration calibrate(const std::vector<Sample>& samples, const HardwareProfile&
       coll.push_back(&s);
     } else if (std::holds_alternative<PrefillAttentionOp>(s.op)) {
       prefill.push_back(&s);
+    } else if (std::holds_alternative<StreamOp>(s.op) || std::holds_alternative<KvAppendOp>(s.op)) {
+      elementwise.push_back(&s);
+    } else if (std::holds_alternative<LaunchOp>(s.op)) {
+      launch.push_back(&s);
     }
   }
   constexpr size_t kMinRows = 20;
@@ -232,6 +250,10 @@ Calibration calibrate(const std::vector<Sample>& samples, const HardwareProfile&
     cal.fits.push_back(fit_group("collective", coll, collective_params(), p, opt));
   if (prefill.size() >= kMinRows)
     cal.fits.push_back(fit_group("prefill_attention", prefill, prefill_params(), p, opt));
+  if (elementwise.size() >= kMinRows)
+    cal.fits.push_back(fit_group("elementwise", elementwise, elementwise_params(), p, opt));
+  const bool fit_launch = launch.size() >= kMinRows;
+  if (fit_launch) cal.fits.push_back(fit_group("launch", launch, launch_params(), p, opt));
 
   // Global efficiencies follow the cleanest measurements of each resource.
   if (gemm.size() >= kMinRows) {
@@ -241,16 +263,17 @@ Calibration calibrate(const std::vector<Sample>& samples, const HardwareProfile&
     p.efficiency.tensor[hw::Dtype::fp16] = p.kernels.gemm.tensor;
     p.efficiency.tensor[hw::Dtype::fp8] = p.kernels.gemm.fp8_tensor;
     p.efficiency.tensor[hw::Dtype::int8] = p.kernels.gemm.fp8_tensor;
-    p.efficiency.launch_overhead_s = p.kernels.gemm.floor_s;
+    if (!fit_launch) p.efficiency.launch_overhead_s = p.kernels.gemm.floor_s;
   }
   std::vector<std::string> groups;
   for (const auto& f : cal.fits)
     groups.push_back(fmt::format("{} ({} rows)", f.group, f.rows));
   const std::string note = fmt::format(
       "fitted by kvsim calibrate {} on {}: {}. hbm, l2 and tensor follow the GEMM fit (weight "
-      "streaming and compute-bound shapes), launch_overhead_us the smallest GEMM, scale_up the "
+      "streaming and compute-bound shapes), launch_overhead_us {}, scale_up the "
       "collectives; smem, host, pcie and cuda_core keep the initial estimates",
-      KVSIM_VERSION, opt.sources.empty() ? "measurements" : opt.sources, fmt::join(groups, ", "));
+      KVSIM_VERSION, opt.sources.empty() ? "measurements" : opt.sources, fmt::join(groups, ", "),
+      fit_launch ? "the empty-kernel launches" : "the smallest GEMM");
   p.efficiency.calibrated = true;
   p.efficiency.note = note;
   p.kernels.calibrated = true;

@@ -5,30 +5,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kvsim/core/registry.h"
-#include "kvsim/kv/precision.h"
+#include "kvsim/perf/kv_precision.h"
 
 namespace kvsim::perf {
 namespace {
 
 constexpr double kActBytes = 2;  // q and o in bf16
 constexpr double kMlaHeadsPerUnit = 64;
-
-// The KV layer's precision plug-ins, with default parameters, size quantised values and scales.
-// Built once (thread-safe static initialisation) for every registered name.
-const kv::Precision& precision(const std::string& name) {
-  static const auto all = [] {
-    std::map<std::string, std::unique_ptr<kv::Precision>> m;
-    const auto& reg = core::Registry<kv::Precision>::instance();
-    for (const auto& n : reg.names()) {
-      m[n] = reg.create(core::Doc::scalar(n, core::SourceLoc::of("kv_dtype")), "kv_dtype");
-    }
-    return m;
-  }();
-  auto it = all.find(name);
-  if (it == all.end()) throw core::ConfigError("kv_dtype", "unknown KV precision '" + name + "'");
-  return *it->second;
-}
 
 struct Shape {
   double b, lq, hq, hkv, dk, dv, group, le;
@@ -43,7 +26,7 @@ Shape shape_of(const DecodeAttentionOp& op) {
   s.lq = static_cast<double>(op.q_len);
   s.hq = static_cast<double>(op.q_heads);
   s.le = static_cast<double>(op.attended());
-  const kv::Precision& prec = precision(op.kv_dtype);
+  const kv::Precision& prec = default_precision(op.kv_dtype);
   if (op.is_mla()) {
     s.hkv = 1;
     s.dk = static_cast<double>(op.latent_dim + op.rope_dim);
@@ -94,7 +77,7 @@ Work decode_attention_work(const DecodeAttentionOp& op) {
   if (s.quantised) {
     const double values = s.b * s.le * s.hkv * (op.is_mla() ? s.dk : s.dk + s.dv);
     w.flop(hw::Engine::cuda_core, hw::Dtype::fp32) =
-        values * precision(op.kv_dtype).dequant_flops_per_value();
+        values * default_precision(op.kv_dtype).dequant_flops_per_value();
   }
   w.level(Level::hbm) = s.b * s.le * s.hkv * s.token_bytes +
                         s.b * s.lq * s.hq * (s.dk + s.dv) * kActBytes + block_table_bytes(op, s);

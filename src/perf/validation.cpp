@@ -80,6 +80,16 @@ void summarise(ValidationResult& r) {
     r.by_size[k] = error_stats(v);
 }
 
+void predict(Sample& s, const hw::HardwareProfile& hw) {
+  const OpCost c = operator_cost(s.op, hw);
+  s.predicted_s = c.seconds;
+  s.bound = to_string(c.bound);
+  s.flops = c.work.total_flops();
+  s.bytes = c.work.level(Level::hbm) +
+            std::max(c.work.level(Level::host), c.work.link(LinkKind::pcie)) +
+            c.work.link(LinkKind::scale_up);
+}
+
 }  // namespace
 
 ErrorStats error_stats(const std::vector<const Sample*>& samples) {
@@ -132,14 +142,13 @@ ValidationResult validate_measurements(std::istream& in, const std::string& path
       s.op = parse_operator(csv);
       s.measured_s = csv.number("measured_us", core::Range::positive()) * 1e-6;
       s.family = family_of(s.op);
-      const OpCost c = operator_cost(s.op, hw);
-      s.predicted_s = c.seconds;
-      s.bound = to_string(c.bound);
+      s.file = path;
+      predict(s, hw);
       r.samples.push_back(std::move(s));
     } catch (const core::InputError& e) {
-      r.rejected.push_back({csv.line(), e.message()});
+      r.rejected.push_back({path, csv.line(), e.message()});
     } catch (const core::ConfigError& e) {
-      r.rejected.push_back({csv.line(), e.what()});
+      r.rejected.push_back({path, csv.line(), e.what()});
     }
   }
   summarise(r);
@@ -148,12 +157,26 @@ ValidationResult validate_measurements(std::istream& in, const std::string& path
 
 void repredict(ValidationResult& r, const hw::HardwareProfile& hw) {
   r.hardware = hw.name;
-  for (Sample& s : r.samples) {
-    const OpCost c = operator_cost(s.op, hw);
-    s.predicted_s = c.seconds;
-    s.bound = to_string(c.bound);
-  }
+  for (Sample& s : r.samples)
+    predict(s, hw);
   summarise(r);
+}
+
+ValidationResult validate_measurements(const std::vector<std::string>& paths,
+                                       const hw::HardwareProfile& hw, const std::string& split) {
+  ValidationResult all;
+  all.hardware = hw.name;
+  all.split = split;
+  for (const std::string& p : paths) {
+    ValidationResult one = validate_measurements(p, hw, split);
+    all.measurements += (all.measurements.empty() ? "" : ", ") + p;
+    for (Sample& s : one.samples)
+      all.samples.push_back(std::move(s));
+    for (Rejected& x : one.rejected)
+      all.rejected.push_back(std::move(x));
+  }
+  summarise(all);
+  return all;
 }
 
 }  // namespace kvsim::perf

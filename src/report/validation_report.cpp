@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "kvsim/core/suggest.h"
 #include "kvsim/core/table.h"
@@ -64,7 +65,20 @@ void stats_table(std::string& out, const std::map<std::string, perf::ErrorStats>
 
 }  // namespace
 
-core::Json validation_json(const perf::ValidationResult& r, const perf::ValidationResult* before) {
+std::vector<const perf::Sample*> worst_samples(const perf::ValidationResult& r, size_t n) {
+  std::vector<const perf::Sample*> worst;
+  for (const auto& s : r.samples)
+    worst.push_back(&s);
+  std::stable_sort(worst.begin(), worst.end(), [](const perf::Sample* a, const perf::Sample* b) {
+    return std::fabs(std::log(a->predicted_s / a->measured_s)) >
+           std::fabs(std::log(b->predicted_s / b->measured_s));
+  });
+  if (worst.size() > n) worst.resize(n);
+  return worst;
+}
+
+core::Json validation_json(const perf::ValidationResult& r, const perf::ValidationResult* before,
+                           bool detailed) {
   core::Json j = core::Json::object();
   j.set("schema_version", 1).set("kvsim_version", KVSIM_VERSION);
   j.set("hardware", r.hardware).set("measurements", r.measurements).set("split", r.split);
@@ -80,15 +94,35 @@ core::Json validation_json(const perf::ValidationResult& r, const perf::Validati
                         .set("overall", stats_json(before->overall))
                         .set("by_family", stats_map(before->by_family)));
   }
+  if (detailed) {
+    core::Json worst = core::Json::array();
+    for (const perf::Sample* x : worst_samples(r, 25)) {
+      worst.push(core::Json::object()
+                     .set("file", x->file)
+                     .set("line", x->line)
+                     .set("family", x->family)
+                     .set("bound", x->bound)
+                     .set("shape", perf::describe(x->op))
+                     .set("measured_us", x->measured_s * 1e6)
+                     .set("predicted_us", x->predicted_s * 1e6)
+                     .set("error_pct", (x->predicted_s / x->measured_s - 1) * 100));
+    }
+    j.set("worst", std::move(worst));
+    j.set("roofline", roofline_json(r));
+  }
   core::Json rej = core::Json::array();
-  for (const auto& x : r.rejected)
-    rej.push(core::Json::object().set("line", x.line).set("reason", x.reason));
+  for (const auto& x : r.rejected) {
+    core::Json o = core::Json::object();
+    if (detailed) o.set("file", x.file);
+    rej.push(o.set("line", x.line).set("reason", x.reason));
+  }
   j.set("rejected", std::move(rej));
   return j;
 }
 
 std::string validation_markdown(const perf::ValidationResult& r,
-                                const perf::ValidationResult* before, size_t worst_rows) {
+                                const perf::ValidationResult* before, size_t worst_rows,
+                                bool detailed) {
   std::string out = fmt::format("# Validation: {} on `{}`\n\n", r.hardware, r.measurements);
   out += fmt::format("Rows used: {}{}; rejected: {}. Error = predicted / measured - 1.\n\n",
                      r.samples.size(), r.split.empty() ? "" : fmt::format(" (split `{}`)", r.split),
@@ -99,27 +133,37 @@ std::string validation_markdown(const perf::ValidationResult& r,
   stats_table(out, r.by_bound, nullptr, "family/bound");
   out += "\n## By family and measured time\n\n";
   stats_table(out, r.by_size, nullptr, "family/size");
-  std::vector<const perf::Sample*> worst;
-  for (const auto& s : r.samples)
-    worst.push_back(&s);
-  std::sort(worst.begin(), worst.end(), [](const perf::Sample* a, const perf::Sample* b) {
-    return std::fabs(std::log(a->predicted_s / a->measured_s)) >
-           std::fabs(std::log(b->predicted_s / b->measured_s));
-  });
-  if (worst.size() > worst_rows) worst.resize(worst_rows);
-  out += fmt::format(
-      "\n## Worst {} rows\n\n| line | family | bound | measured us | predicted us | error % |\n"
-      "|---:|---|---|---:|---:|---:|\n",
-      worst.size());
-  for (const auto* s : worst) {
-    out += fmt::format("| {} | {} | {} | {:.2f} | {:.2f} | {:+.1f} |\n", s->line, s->family,
-                       s->bound, s->measured_s * 1e6, s->predicted_s * 1e6,
-                       (s->predicted_s / s->measured_s - 1) * 100);
+  const auto worst = worst_samples(r, worst_rows);
+  if (detailed) {
+    out += fmt::format(
+        "\n## Worst {} rows\n\n| file:line | family | bound | shape | measured us | predicted us "
+        "| error % |\n|---|---|---|---|---:|---:|---:|\n",
+        worst.size());
+    for (const auto* s : worst) {
+      out += fmt::format("| {}:{} | {} | {} | {} | {:.2f} | {:.2f} | {:+.1f} |\n",
+                         std::filesystem::path(s->file).filename().string(), s->line, s->family,
+                         s->bound, perf::describe(s->op), s->measured_s * 1e6, s->predicted_s * 1e6,
+                         (s->predicted_s / s->measured_s - 1) * 100);
+    }
+    out += "\n## Roofline: achieved rates by arithmetic intensity\n\n" + roofline_markdown(r);
+  } else {
+    out += fmt::format(
+        "\n## Worst {} rows\n\n| line | family | bound | measured us | predicted us | error % |\n"
+        "|---:|---|---|---:|---:|---:|\n",
+        worst.size());
+    for (const auto* s : worst) {
+      out += fmt::format("| {} | {} | {} | {:.2f} | {:.2f} | {:+.1f} |\n", s->line, s->family,
+                         s->bound, s->measured_s * 1e6, s->predicted_s * 1e6,
+                         (s->predicted_s / s->measured_s - 1) * 100);
+    }
   }
   if (!r.rejected.empty()) {
     out += "\n## Rejected rows\n\n";
     for (size_t i = 0; i < r.rejected.size() && i < 50; ++i) {
-      out += fmt::format("- line {}: {}\n", r.rejected[i].line, r.rejected[i].reason);
+      out += detailed ? fmt::format("- {}:{}: {}\n",
+                                    std::filesystem::path(r.rejected[i].file).filename().string(),
+                                    r.rejected[i].line, r.rejected[i].reason)
+                      : fmt::format("- line {}: {}\n", r.rejected[i].line, r.rejected[i].reason);
     }
     if (r.rejected.size() > 50) out += fmt::format("- ... and {} more\n", r.rejected.size() - 50);
   }

@@ -12,16 +12,20 @@ namespace kvsim::perf {
 
 /// One usable measurement row and its prediction.
 struct Sample {
+  std::string file;  ///< the measurement file it came from
   int line = 0;
   std::string family;
   std::string bound;
   double measured_s = 0;
   double predicted_s = 0;
+  double flops = 0;  ///< the operator's useful work (all engines)
+  double bytes = 0;  ///< its HBM, host and link bytes (the roofline's memory traffic)
   Operator op;
 };
 
 /// A row `validate` could not use, and why.
 struct Rejected {
+  std::string file;
   int line = 0;
   std::string reason;
 };
@@ -58,6 +62,10 @@ ValidationResult validate_measurements(const std::string& path, const hw::Hardwa
                                        const std::string& split = "");
 /// The same from a stream; `path` names it in errors.
 ValidationResult validate_measurements(std::istream& in, const std::string& path,
+                                       const hw::HardwareProfile& hw,
+                                       const std::string& split = "");
+/// Several files as one result (rows keep their file); `measurements` lists them.
+ValidationResult validate_measurements(const std::vector<std::string>& paths,
                                        const hw::HardwareProfile& hw,
                                        const std::string& split = "");
 /// Recompute predictions and statistics of existing samples on another profile.
