@@ -34,15 +34,18 @@ void RequestSet::finalize() {
   if (out_of_order > 0) {
     std::stable_sort(requests.begin(), requests.end(),
                      [](const Request& a, const Request& b) { return a.arrival_s < b.arrival_s; });
-    notes.push_back(fmt::format("timestamps were not sorted ({} rows earlier than the row before them): "
-                                "requests were sorted by arrival time",
-                                out_of_order));
+    notes.push_back(
+        fmt::format("timestamps were not sorted ({} rows earlier than the row before them): "
+                    "requests were sorted by arrival time",
+                    out_of_order));
   }
   if (!requests.empty()) {
     const double t0 = requests.front().arrival_s;
-    for (Request& r : requests) r.arrival_s -= t0;
+    for (Request& r : requests)
+      r.arrival_s -= t0;
   }
-  for (size_t i = 0; i < requests.size(); ++i) requests[i].id = static_cast<int64_t>(i);
+  for (size_t i = 0; i < requests.size(); ++i)
+    requests[i].id = static_cast<int64_t>(i);
 }
 
 }  // namespace kvsim::workload

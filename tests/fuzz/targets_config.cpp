@@ -56,9 +56,11 @@ void hf_config(std::string_view input) {
 void scenario(std::string_view input) {
   const core::Doc doc = core::parse_yaml(input, "fuzz.yaml");
   const scenario::Scenario s = scenario::parse_scenario(doc);
-  const perf::CapacityResult r =
-      perf::compute_capacity(s.model, s.hardware, s.parallelism, s.kv, s.memory, s.capacity);
-  (void)r;
+  if (s.capacity) {  // its capacity question, when it asks one
+    const perf::CapacityResult r =
+        perf::compute_capacity(s.model, s.hardware, s.parallelism, s.kv, s.memory, *s.capacity);
+    (void)r;
+  }
 }
 
 void generator(std::string_view input) {

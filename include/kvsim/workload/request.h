@@ -17,15 +17,15 @@ namespace kvsim::workload {
 inline constexpr int64_t kMaxRequestTokens = int64_t{1} << 40;
 
 struct Request {
-  int64_t id = 0;                ///< position in arrival order (assigned by RequestSet::finalize)
-  double arrival_s = 0;          ///< seconds after the first arrival
-  int64_t input_tokens = 0;      ///< prompt tokens, > 0
-  int64_t output_tokens = 0;     ///< tokens to generate, > 0
-  uint64_t hash_offset = 0;      ///< first prefix hash in RequestSet::hashes
-  uint32_t hash_count = 0;       ///< number of prefix hashes (0 = no prefix information)
-  int32_t hash_block_tokens = 0; ///< tokens each hash covers (512 Mooncake, 16 Qwen-Bailian; 0 = none)
-  int64_t session = -1;          ///< conversation id for multi-turn traces, -1 = none
-  int32_t line = 0;              ///< source line (0 for generated requests)
+  int64_t id = 0;                 ///< position in arrival order (assigned by RequestSet::finalize)
+  double arrival_s = 0;           ///< seconds after the first arrival
+  int64_t input_tokens = 0;       ///< prompt tokens, > 0
+  int64_t output_tokens = 0;      ///< tokens to generate, > 0
+  uint64_t hash_offset = 0;       ///< first prefix hash in RequestSet::hashes
+  uint32_t hash_count = 0;        ///< number of prefix hashes (0 = no prefix information)
+  int32_t hash_block_tokens = 0;  ///< tokens per hash (Mooncake 512, Qwen-Bailian 16; 0 = none)
+  int64_t session = -1;           ///< conversation id for multi-turn traces, -1 = none
+  int32_t line = 0;               ///< source line (0 for generated requests)
 };
 
 /// A row a reader could not use, and why.
@@ -42,11 +42,11 @@ class RequestSet {
   std::string source;            ///< file path or generator description
   std::string format;            ///< registered trace format or generator name
 
-  int64_t rows_read = 0;                 ///< data rows seen (accepted + rejected)
-  int64_t rejected_count = 0;            ///< rows rejected (all of them)
-  std::vector<RejectedRow> rejected;     ///< the first kMaxRejectedKept rejections, with reasons
-  int64_t out_of_order = 0;              ///< rows whose timestamp was earlier than the previous row's
-  std::vector<std::string> notes;        ///< what the reader did that a user should know
+  int64_t rows_read = 0;              ///< data rows seen (accepted + rejected)
+  int64_t rejected_count = 0;         ///< rows rejected (all of them)
+  std::vector<RejectedRow> rejected;  ///< the first kMaxRejectedKept rejections, with reasons
+  int64_t out_of_order = 0;           ///< rows whose timestamp was earlier than the previous row's
+  std::vector<std::string> notes;     ///< what the reader did that a user should know
 
   static constexpr size_t kMaxRejectedKept = 1000;
 
