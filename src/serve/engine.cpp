@@ -74,6 +74,7 @@ ReplayResult replay(const workload::RequestSet& requests, Deployment d) {
     replicas.emplace_back(static_cast<int32_t>(i), ctx);
 
   Router& router = *d.config.router;
+  router.reset();
   std::vector<ReplicaLoad> loads(replicas.size());
   std::vector<char> touched(replicas.size(), 0);
   size_t next = 0;

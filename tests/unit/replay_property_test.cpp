@@ -331,14 +331,10 @@ TEST(ReplayProperties, DISABLED_SlidingWindowModelWithPrefixSharingStaysWithinTh
   }
 }
 
-// ENGINE BUG (src/serve, left to the lead): routers are stateful (round_robin counts arrivals)
-// and EngineConfig holds one by shared_ptr, so replaying the same Deployment twice continues the
-// first run's count: the second replay of 3 requests on 2 replicas routes them to replicas 1, 0, 1
-// instead of 0, 1, 0. The aggregate JSON happens to match (the replicas are identical, so the
-// assignment is only relabelled), but RequestRecord::replica, and with it `--records` CSV,
-// differs. serve::replay promises the same result for the same inputs; it should start from a
-// fresh router (or reset it). Enable when fixed.
-TEST(ReplayProperties, DISABLED_ReplayingOneDeploymentTwiceWithRoundRobinIsIdentical) {
+// Routers are stateful (round_robin counts arrivals) and EngineConfig holds one by shared_ptr;
+// replaying the same Deployment twice once continued the first run's count (replicas 1, 0, 1
+// instead of 0, 1, 0). serve::replay now resets the router first.
+TEST(ReplayProperties, ReplayingOneDeploymentTwiceWithRoundRobinIsIdentical) {
   Deployment d;
   d.model = &model_named("llama-3.1-8b");
   d.hardware = &hardware_named("h100-sxm");

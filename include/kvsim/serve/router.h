@@ -24,8 +24,12 @@ class Router {
   virtual std::string describe() const = 0;
   /// Whether route() reads ReplicaLoad::prefix_blocks (it costs a cache lookup per replica).
   virtual bool wants_prefix_blocks() const { return false; }
-  /// The replica index for the next request. Stateful routers (round-robin) keep their state.
+  /// The replica index for the next request. Stateful routers (round-robin) keep their state
+  /// until reset().
   virtual size_t route(std::span<const ReplicaLoad> loads) = 0;
+  /// Forget any state: serve::replay calls it first, so replaying the same deployment twice routes
+  /// the same way.
+  virtual void reset() {}
 };
 
 /// The least-loaded replica: fewest outstanding requests, then fewest queued tokens, then lowest

@@ -8,6 +8,7 @@ class RoundRobin : public Router {
  public:
   std::string describe() const override { return "round_robin"; }
   size_t route(std::span<const ReplicaLoad> loads) override { return next_++ % loads.size(); }
+  void reset() override { next_ = 0; }
 
  private:
   size_t next_ = 0;
