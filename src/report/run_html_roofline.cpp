@@ -20,7 +20,10 @@ std::string engineering(double v, const char* suffix) {
 /// ("bf16/fp16"), in file order.
 std::vector<std::pair<std::string, double>> distinct_peaks(const RooflineView& r) {
   std::vector<std::pair<std::string, double>> peaks;
-  for (const auto& [dtype, peak] : r.peak_flops) {
+  for (const auto& entry : r.peak_flops) {
+    // Named copies, not structured bindings: clang 14 cannot capture a binding in a lambda.
+    const std::string& dtype = entry.first;
+    const double peak = entry.second;
     if (peak <= 0) continue;
     auto same =
         std::find_if(peaks.begin(), peaks.end(), [&](const auto& p) { return p.second == peak; });

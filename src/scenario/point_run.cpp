@@ -144,14 +144,22 @@ std::string describe_point_error(const Scenario& spec, std::exception_ptr e) {
   }
 }
 
+perf::CapacityResult answer_capacity(const Scenario& spec) {
+  try {
+    return perf::compute_capacity(spec.model, spec.hardware, spec.parallelism, spec.kv, spec.memory,
+                                  *spec.capacity);
+  } catch (const core::OverflowError& x) {
+    throw core::ConfigError("batch", x.what());
+  }
+}
+
 PointResult run_point(std::shared_ptr<const Scenario> spec, int64_t index, WorkloadCache& cache) {
   PointResult p;
   p.index = index;
   p.spec = spec;
   try {
     if (spec->capacity) {
-      p.capacity = perf::compute_capacity(spec->model, spec->hardware, spec->parallelism, spec->kv,
-                                          spec->memory, *spec->capacity);
+      p.capacity = answer_capacity(*spec);
     }
     if (spec->workload) p.run = replay_point(*spec, cache.get(*spec->workload));
   } catch (...) {

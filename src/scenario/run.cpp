@@ -93,7 +93,7 @@ std::vector<std::pair<int64_t, std::string>> check_scenario(const ScenarioFile& 
         }
       }
       if (s.capacity) {
-        perf::compute_capacity(s.model, s.hardware, s.parallelism, s.kv, s.memory, *s.capacity);
+        answer_capacity(s);
       }
     } catch (...) {
       problems[i] = describe_point_error(s, std::current_exception());

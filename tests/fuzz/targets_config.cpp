@@ -10,6 +10,7 @@
 #include "kvsim/model/hf_config.h"
 #include "kvsim/model/model_yaml.h"
 #include "kvsim/perf/capacity.h"
+#include "kvsim/scenario/point_run.h"
 #include "kvsim/scenario/scenario.h"
 #include "kvsim/workload/generator.h"
 #include "targets.h"
@@ -56,9 +57,8 @@ void hf_config(std::string_view input) {
 void scenario(std::string_view input) {
   const core::Doc doc = core::parse_yaml(input, "fuzz.yaml");
   const scenario::Scenario s = scenario::parse_scenario(doc);
-  if (s.capacity) {  // its capacity question, when it asks one
-    const perf::CapacityResult r =
-        perf::compute_capacity(s.model, s.hardware, s.parallelism, s.kv, s.memory, *s.capacity);
+  if (s.capacity) {  // its capacity question, when it asks one, answered as `kvsim run` does
+    const perf::CapacityResult r = scenario::answer_capacity(s);
     (void)r;
   }
 }

@@ -49,6 +49,17 @@ TEST(NumericSafety, CapacityHugeContextAndBatch) {
                      "--context");
 }
 
+TEST(NumericSafety, ScenarioBatchWhoseBytesOverflowIsAnErrorAtCapacityBatch) {
+  // 2^40 sequences of 8,192 fp8 tokens of gemma-3-27b: more bytes than 64 bits count.
+  TempFile s("huge.yaml",
+             "name: huge\nmodel: gemma-3-27b\nhardware: h200\n"
+             "kv: {precision: fp8, allocation: {impl: paged, block_tokens: 32}}\n"
+             "capacity: {context: 8192,\n  batch: 1099511627776}\n");
+  const Result r = run_kvsim({"run", s.path(), "--out", "."});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, s.path() + ":6:10: error: batch KV bytes overflows")) << r.err;
+}
+
 TEST(NumericSafety, CapacityHugeModelIsAnErrorNamingTheKey) {
   // Weights of 10^5 layers x 2^24 hidden x 2^40 intermediate overflow any 64-bit count.
   TempFile wide("wide.yaml", model_yaml("16777216", "100000", "1099511627776", "131072"));

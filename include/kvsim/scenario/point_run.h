@@ -55,6 +55,10 @@ ReplayOutcome replay_point(const Scenario& spec,
 
 /// Runs everything `spec` asks for; errors become PointResult::error with the location of the
 /// setting to blame.
+/// The answer to the scenario's capacity question (spec.capacity must be set). A batch whose bytes
+/// overflow 64 bits is a ConfigError at `capacity.batch`.
+perf::CapacityResult answer_capacity(const Scenario& spec);
+
 PointResult run_point(std::shared_ptr<const Scenario> spec, int64_t index, WorkloadCache& cache);
 
 /// "file:line:col: error: message" for an exception thrown while running `spec`.

@@ -27,17 +27,25 @@ class GammaArrivals : public ArrivalProcess {
 };
 
 // cv is capped so that shape = 1/cv^2 stays a normal double (and the boost exponent finite);
-// beyond ~1e3 nearly every gap is 0 anyway.
+// beyond ~1e3 nearly every gap is 0 anyway. Below kMinCv the shape (1e12) would grow towards
+// infinity, which the sampler rejects; gaps that regular are a fixed rate for any purpose.
+constexpr double kMinCv = 1e-6;
 constexpr double kMaxCv = 1e6;
 
 KVSIM_REGISTER(ArrivalProcess, "gamma",
                "gamma gaps at `rate` requests/s with coefficient of variation `cv` (> 1 bursty)",
                [](core::MapReader& p) {
                  const double rate = p.number("rate", core::Range::positive());
-                 const double cv = p.number("cv", core::Range{0.0, kMaxCv, true});
-                 if (!std::isfinite(cv * cv / rate)) {
+                 const double cv = p.number("cv", core::Range{kMinCv, kMaxCv});
+                 const double scale = cv * cv / rate;
+                 if (!std::isfinite(scale)) {
                    p.fail("rate", fmt::format("{} is too small for cv {}: the gap scale "
                                               "cv^2 / rate overflows",
+                                              rate, cv));
+                 }
+                 if (!(scale > 0)) {
+                   p.fail("rate", fmt::format("{} is too large for cv {}: the gap scale "
+                                              "cv^2 / rate underflows to 0",
                                               rate, cv));
                  }
                  return std::make_unique<GammaArrivals>(rate, cv);
