@@ -88,9 +88,12 @@ double Replica::chunk_growth_bytes(const SeqState& s, int64_t tokens, bool admit
   const int64_t p = s.prefilled, q = p + tokens;
   double bytes =
       m.block_bytes() * (ceil_blocks(q, m.block_tokens) - ceil_blocks(p, m.block_tokens));
+  // Bounded rules keep no shared blocks: an admitted sequence holds its hit tokens' windows too.
+  const int64_t rule_from = admitting ? 0 : p;
   for (size_t r = 0; r < m.rule_bounds.size(); ++r) {
     if (m.rule_bounds[r] > 0)
-      bytes += m.rule_token_bytes[r] * (capped(q, m.rule_bounds[r]) - capped(p, m.rule_bounds[r]));
+      bytes += m.rule_token_bytes[r] *
+               (capped(q, m.rule_bounds[r]) - capped(rule_from, m.rule_bounds[r]));
   }
   return bytes + (admitting ? m.sequence_overhead_bytes : 0);
 }

@@ -98,7 +98,10 @@ class Replica {
   double evictable_bytes() const;
   double fragmented_bytes(int64_t step) const;
   double decode_growth_bytes(int64_t step, int64_t steps) const;
-  /// Growth of a prefilling (or about to be admitted) sequence from s.prefilled by `tokens`.
+  /// Growth of a prefilling sequence from s.prefilled by `tokens`. `admitting`: the sequence is not
+  /// yet accounted, so its s.prefilled tokens are prefix hits whose full-attention blocks are in
+  /// the cache but whose bounded-rule (window) tokens are its own and count here too, with its
+  /// slack.
   double chunk_growth_bytes(const SeqState& s, int64_t tokens, bool admitting) const;
   /// Makes `bytes` free by evicting unreferenced cached blocks (LRU); false, evicting nothing, when
   /// even evicting all of them would not be enough.
