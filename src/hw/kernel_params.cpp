@@ -36,7 +36,8 @@ std::vector<Field> fields(GemmKernelParams& g) {
           {"fp8_block_tensor", &g.fp8_block_tensor, 1, kFraction},
           {"l2_cluster", &g.l2_cluster, 1, core::Range{1, 16, false}},
           {"act_quant_tensor_us", &g.act_quant_tensor_s, 1e-6, core::Range::non_negative()},
-          {"act_quant_block_us", &g.act_quant_block_s, 1e-6, core::Range::non_negative()}};
+          {"act_quant_block_us", &g.act_quant_block_s, 1e-6, core::Range::non_negative()},
+          {"block_kstep_ns", &g.block_kstep_s, 1e-9, core::Range::non_negative()}};
 }
 
 std::vector<Field> fields(ElementwiseKernelParams& e) {
@@ -59,7 +60,10 @@ std::vector<Field> fields(AttentionPathParams& a) {
       {"compute", &a.compute, 1, kFraction},
       {"overlap", &a.overlap, 1, kOverlap},
       {"combine_us", &a.combine_s, 1e-6, core::Range::non_negative()},
-      {"dequant_flops_per_value", &a.dequant_flops_per_value, 1, core::Range::non_negative()}};
+      {"dequant_flops_per_value", &a.dequant_flops_per_value, 1, core::Range::non_negative()},
+      {"window_split_tokens", &a.window_split_tokens, 1, core::Range::non_negative()},
+      {"fp8_window_split_tokens", &a.fp8_window_split_tokens, 1, core::Range::non_negative()},
+      {"cta_row_ns", &a.cta_row_s, 1e-9, core::Range::non_negative()}};
 }
 
 std::vector<Field> fields(PrefillAttentionParams& p) {

@@ -65,7 +65,11 @@ std::vector<Param> gemm_params(bool with_quant) {
       {"gemm.tensor", 1, Kind::fraction, [](P& p) { return &p.kernels.gemm.tensor; }},
       {"gemm.fp8_tensor", 1, Kind::fraction, [](P& p) { return &p.kernels.gemm.fp8_tensor; }},
       {"gemm.fp8_block_tensor", 1, Kind::fraction,
-       [](P& p) { return &p.kernels.gemm.fp8_block_tensor; }}};
+       [](P& p) { return &p.kernels.gemm.fp8_block_tensor; }},
+      {"gemm.block_kstep_ns", 1e-9, Kind::positive, [](P& p) {
+         if (p.kernels.gemm.block_kstep_s <= 0) p.kernels.gemm.block_kstep_s = 100e-9;
+         return &p.kernels.gemm.block_kstep_s;
+       }}};
   if (with_quant) {
     v.push_back({"gemm.act_quant_tensor_us", 1e-6, Kind::positive,
                  [](P& p) { return &p.kernels.gemm.act_quant_tensor_s; }});
@@ -87,6 +91,15 @@ std::vector<Param> attention_params(bool tensor) {
     return Param{pre + name, scale, kind,
                  [path, member](HardwareProfile& p) { return &(path(p).*member); }};
   };
+  // A parameter that is 0 (mechanism off) starts the search from a small positive value.
+  auto seeded = [&](const char* name, double hw::AttentionPathParams::*member, double seed,
+                    double scale = 1) {
+    return Param{pre + name, scale, Kind::positive, [path, member, seed](HardwareProfile& p) {
+                   double& v = path(p).*member;
+                   if (v <= 0) v = seed;
+                   return &v;
+                 }};
+  };
   using A = hw::AttentionPathParams;
   return {field("floor_us", 1e-6, Kind::positive, &A::floor_s),
           field("fp8_floor_us", 1e-6, Kind::positive, &A::fp8_floor_s),
@@ -102,7 +115,10 @@ std::vector<Param> attention_params(bool tensor) {
           field("compute", 1, Kind::fraction, &A::compute),
           field("overlap", 1, Kind::overlap, &A::overlap),
           field("combine_us", 1e-6, Kind::positive, &A::combine_s),
-          field("dequant_flops_per_value", 1, Kind::positive, &A::dequant_flops_per_value)};
+          field("dequant_flops_per_value", 1, Kind::positive, &A::dequant_flops_per_value),
+          seeded("window_split_tokens", &A::window_split_tokens, 64),
+          seeded("fp8_window_split_tokens", &A::fp8_window_split_tokens, 64),
+          seeded("cta_row_ns", &A::cta_row_s, 50e-9, 1e-9)};
 }
 
 std::vector<Param> collective_params() {

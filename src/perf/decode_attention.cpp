@@ -62,8 +62,24 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   } else {
     plan.units_before_split = plan.tensor_path ? s.b * s.hkv : s.b * s.hq;
   }
-  const double max_splits = std::max(1.0, std::ceil(s.le / p.min_split_tokens));
+  // A sliding-window kernel that keeps the whole cache plans its split-KV grid over the full
+  // sequence: the window lands in one or two splits, and every other split still streams
+  // `window_split_tokens` (its first tile and block-table entries) before it finds nothing to do.
+  const bool fp8 = op.kv_dtype != "bf16" && op.kv_dtype != "fp16";
+  const double idle_tokens = fp8 ? p.fp8_window_split_tokens : p.window_split_tokens;
+  const double kv_len = static_cast<double>(op.kv_len);
+  const bool full_grid = s.le < kv_len && idle_tokens > 0;
+  const double plan_len = full_grid ? kv_len : s.le;
+  const double max_splits = std::max(1.0, std::ceil(plan_len / p.min_split_tokens));
   plan.splits = std::clamp(std::floor(p.fill_units / plan.units_before_split), 1.0, max_splits);
+  if (full_grid) {
+    const double window_splits = std::min(plan.splits, std::ceil(s.le / (kv_len / plan.splits)));
+    const double per_split = std::ceil(s.le / window_splits);
+    plan.padded_tokens =
+        std::ceil(per_split / p.kv_tile_tokens) * p.kv_tile_tokens * window_splits +
+        (plan.splits - window_splits) * idle_tokens;
+    return plan;
+  }
   const double per_split = std::ceil(s.le / plan.splits);
   plan.padded_tokens = std::ceil(per_split / p.kv_tile_tokens) * p.kv_tile_tokens * plan.splits;
   return plan;
@@ -125,14 +141,17 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
                       p.overhead_per_group_dim_s * s.dk * s.group / 4096) *
                      (fp8 ? p.fp8_overhead_scale : 1.0);
   const double t_over = plan.units_before_split * tau;
+  // One CTA's serial work on its query rows (load q, softmax, rescale, write o) is a latency
+  // that more units cannot hide: it bounds the body however small the KV is.
+  const double t_cta = p.cta_row_s * (plan.tensor_path ? rows : 1.0) * s.dk / 128;
   const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
-  const double body = soft_max(t_over, thr, p.overlap);
+  const double body = soft_max(std::max(t_over, t_cta), thr, p.overlap);
   const double floor = fp8 ? p.fp8_floor_s : p.floor_s;
   const double combine = plan.splits > 1 ? p.combine_s : 0;
   c.seconds = floor + body + combine;
   if (floor + combine > body)
     c.bound = Bound::launch;
-  else if (t_over > thr)
+  else if (std::max(t_over, t_cta) > thr)
     c.bound = Bound::overhead;
   else if (thr == t_hbm)
     c.bound = Bound::hbm;

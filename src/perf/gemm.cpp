@@ -52,8 +52,11 @@ std::optional<ActQuant> parse_act_quant(std::string_view s) {
 namespace {
 
 constexpr double kOutBytes = 2;  // bf16 output
-constexpr std::array<std::array<double, 2>, 6> kTiles = {
-    {{64, 64}, {64, 128}, {128, 64}, {128, 128}, {128, 256}, {256, 128}}};
+// CTA tiles (m x n). The 16- and 32-row tiles are swap-AB kernels: for a small m the weight
+// takes the wgmma M side (64 rows per warpgroup) and the activation rows its N side (8-256).
+constexpr std::array<std::array<double, 2>, 8> kTiles = {
+    {{16, 128}, {32, 128}, {64, 64}, {64, 128}, {128, 64}, {128, 128}, {128, 256}, {256, 128}}};
+constexpr double kScaleBlock = 128;  // k (and weight n) extent of one fp8_block scale
 constexpr std::array<double, 5> kSplits = {1, 2, 4, 8, 16};
 
 double in_bytes(GemmDtype d) {
@@ -136,15 +139,22 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
   double best_chain = 0, best_thr = 0, best_stream = 0;
   Bound best_bound = Bound::tensor;
   for (const auto& [tm, tn] : kTiles) {
-    if (op.dtype == GemmDtype::fp8_block && tm < 128)
-      continue;  // scales cover whole 128-row blocks
+    // A 128x128 weight scale block must not straddle a CTA: n tiles are whole scale blocks.
+    // Activation scales are per row (1x128), so any m tile works.
+    if (op.dtype == GemmDtype::fp8_block && tn < kScaleBlock) continue;
     const double tiles = std::ceil(m / tm) * std::ceil(n / tn);
     for (double split : kSplits) {
       if (split > 1 && (!split_ok || k / split < p.split_k_min_k)) continue;
       const double units = tiles * split;
       const double waves = std::ceil(units / sms);
       const double hbm = base_hbm + (split > 1 ? m * n * 4 * split * 2 : 0);  // fp32 partials
-      const double chain = waves * (p.unit_overhead_s + hbm / units / p.unit_bandwidth);
+      // Block-scaled kernels promote the accumulators once per 128-wide k block, which drains
+      // the wgmma pipeline: each unit pays a step latency per k block.
+      const double ksteps = op.dtype == GemmDtype::fp8_block
+                                ? std::ceil(std::ceil(k / split) / kScaleBlock) * p.block_kstep_s
+                                : 0.0;
+      const double chain =
+          waves * (p.unit_overhead_s + std::max(hbm / units / p.unit_bandwidth, ksteps));
       const double t_hbm = hbm / hbm_rate;
       const double c2 = p.l2_cluster;
       const double t_l2 =

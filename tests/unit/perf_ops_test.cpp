@@ -58,8 +58,11 @@ TEST(GemmBound, SwitchesAtTheRidgePoint) {
   EXPECT_EQ(gemm_cost({1, n, k, GemmDtype::bf16}, hw).bound, Bound::hbm);
   EXPECT_EQ(gemm_cost({static_cast<int64_t>(m_ridge / 4), n, k, GemmDtype::bf16}, hw).bound,
             Bound::hbm);
-  EXPECT_EQ(gemm_cost({static_cast<int64_t>(m_ridge * 4), n, k, GemmDtype::bf16}, hw).bound,
-            Bound::tensor);
+  // Above the ridge the math (or, at tile-quantisation ties, the best tile's L2 re-reads) binds.
+  for (double f : {4.0, 8.0}) {
+    const Bound b = gemm_cost({static_cast<int64_t>(m_ridge * f), n, k, GemmDtype::bf16}, hw).bound;
+    EXPECT_TRUE(b == Bound::tensor || b == Bound::l2) << f;
+  }
   // Memory-bound time follows bytes; compute-bound time follows flops.
   const double t1 = gemm_cost({16, n, k, GemmDtype::bf16}, hw).seconds;
   const double t2 = gemm_cost({32, n, k, GemmDtype::bf16}, hw).seconds;

@@ -28,6 +28,7 @@ struct GemmKernelParams {
   double fp8_tensor = 0.7;          ///< achieved fraction of the fp8 tensor peak
   double fp8_block_tensor = 0.55;   ///< fp8 with 128x128 weight / 1x128 activation scales
   bool fp8_block_split_k = false;   ///< block-scaled kernels offer split-K
+  double block_kstep_s = 0;         ///< per-unit latency of one 128-wide k block (fp8_block)
   double l2_cluster = 2;            ///< CTAs sharing operand loads (TMA multicast)
   double act_quant_tensor_s =
       10e-6;  ///< fixed cost of per-tensor activation quantisation (amax + quantise)
@@ -57,6 +58,12 @@ struct AttentionPathParams {
   double overlap = 1.5;
   double combine_s = 3e-6;  ///< extra time of the split-KV combine
   double dequant_flops_per_value = 1;
+  /// KV tokens a split outside a sliding window still streams (0: the kernel skips such splits
+  /// and plans its grid over the window alone); bf16/fp16 caches and quantised caches.
+  double window_split_tokens = 0;
+  double fp8_window_split_tokens = 0;
+  /// Serial time of one CTA per query row it holds, per 128 head dims (not hidden by more units).
+  double cta_row_s = 0;
 };
 
 struct DecodeAttentionParams {

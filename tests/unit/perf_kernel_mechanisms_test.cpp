@@ -1,0 +1,97 @@
+// Kernel mechanisms of the operator models, each checked against its own formula: split grids
+// planned over the full sequence under a sliding window, the per-CTA row latency of decode
+// attention, swap-AB tiles and the per-k-block step of block-scaled GEMMs.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kvsim/hw/hardware_profile.h"
+#include "kvsim/perf/decode_attention.h"
+#include "kvsim/perf/gemm.h"
+
+namespace kvsim::perf {
+namespace {
+
+hw::HardwareProfile h100() {
+  return hw::load_hardware("h100-sxm");
+}
+
+TEST(DecodeWindow, SkippingKernelPlansOverTheWindowAlone) {
+  hw::HardwareProfile hw = h100();
+  hw.kernels.decode_attention.tensor.window_split_tokens = 0;
+  const DecodeAttentionOp windowed{8, 65536, 32, 8, 64, "bf16", 1, 128};
+  const DecodeAttentionOp plain{8, 128, 32, 8, 64, "bf16", 1, 0};
+  const DecodeAttentionPlan a = plan_decode_attention(windowed, hw);
+  const DecodeAttentionPlan b = plan_decode_attention(plain, hw);
+  EXPECT_DOUBLE_EQ(a.splits, b.splits);
+  EXPECT_DOUBLE_EQ(a.padded_tokens, b.padded_tokens);
+}
+
+TEST(DecodeWindow, FullGridSplitsStreamTheirIdleTokens) {
+  hw::HardwareProfile hw = h100();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
+  p.window_split_tokens = 200;
+  p.fp8_window_split_tokens = 0;
+  p.fill_units = 512;
+  p.min_split_tokens = 256;
+  p.kv_tile_tokens = 64;
+  const DecodeAttentionOp op{8, 65536, 32, 8, 64, "bf16", 1, 128};  // 64 units
+  const DecodeAttentionPlan plan = plan_decode_attention(op, hw);
+  ASSERT_TRUE(plan.tensor_path);
+  EXPECT_DOUBLE_EQ(plan.splits, 8);  // floor(512 / 64), planned over 65536 tokens
+  // The 128-token window falls in one split (8192 tokens each); 7 idle splits stream 200 each.
+  EXPECT_DOUBLE_EQ(plan.padded_tokens, 128 + 7 * 200);
+  // Longer sequences cannot add splits past the fill: the cost saturates.
+  DecodeAttentionOp longer = op;
+  longer.kv_len = 131072;
+  EXPECT_DOUBLE_EQ(plan_decode_attention(longer, hw).padded_tokens, plan.padded_tokens);
+  EXPECT_GT(decode_attention_cost(op, hw).seconds,
+            decode_attention_cost({8, 128, 32, 8, 64, "bf16", 1, 128}, hw).seconds);
+  // An fp8 cache with no idle tokens goes back to the window-only plan.
+  DecodeAttentionOp fp8 = op;
+  fp8.kv_dtype = "fp8";
+  EXPECT_DOUBLE_EQ(plan_decode_attention(fp8, hw).padded_tokens,
+                   plan_decode_attention({8, 128, 32, 8, 64, "fp8", 1, 0}, hw).padded_tokens);
+}
+
+TEST(DecodeCtaLatency, BoundsTheBodyPerRowAndHeadDim) {
+  hw::HardwareProfile hw = h100();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
+  p.cta_row_s = 100e-9;
+  p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
+  p.overlap = 64;  // the soft max is (almost) a hard max
+  p.combine_s = 0;
+  p.floor_s = 1e-6;
+  const DecodeAttentionOp op{1, 2, 32, 1, 256, "bf16"};  // group 32, tiny KV
+  ASSERT_TRUE(plan_decode_attention(op, hw).tensor_path);
+  const OpCost c = decode_attention_cost(op, hw);
+  EXPECT_NEAR(c.seconds, p.floor_s + 100e-9 * 32 * 256 / 128, 5e-9);
+  EXPECT_EQ(c.bound, Bound::overhead);
+}
+
+TEST(GemmTiles, SwapAbTileServesSmallM) {
+  // One 128-wide n tile and a long k: the unit's math is what varies between tiles, and a
+  // 16-row swap-AB tile pads 4 rows least.
+  const OpCost c = gemm_cost({4, 128, 65536, GemmDtype::fp8_block}, h100());
+  EXPECT_NE(c.detail.find("tile 16x"), std::string::npos) << c.detail;
+}
+
+TEST(GemmBlockScaled, KStepLatencyPerScaleBlock) {
+  hw::HardwareProfile hw = h100();
+  hw::GemmKernelParams& g = hw.kernels.gemm;
+  g.block_kstep_s = 0;
+  const GemmOp op{4, 128, 65536, GemmDtype::fp8_block};  // one n tile: a single unit
+  const double base = gemm_cost(op, hw).seconds;
+  g.block_kstep_s = 100e-9;
+  g.overlap = 64;
+  const double stepped = gemm_cost(op, hw).seconds;
+  EXPECT_GT(stepped, base);
+  EXPECT_GE(stepped, g.floor_s + g.unit_overhead_s + 512 * 100e-9 - 1e-9);  // 65536 / 128 steps
+  // Weight scale blocks are 128 wide in n: no block-scaled tile is narrower.
+  EXPECT_EQ(gemm_cost({4096, 4096, 4096, GemmDtype::fp8_block}, hw).detail.find("x64,"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace kvsim::perf
