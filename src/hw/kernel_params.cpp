@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <vector>
 
 #include "kvsim/core/json.h"
@@ -96,7 +97,10 @@ std::string write_section(const T& source, const std::string& indent) {
   T copy = source;
   std::string out;
   for (const Field& f : fields(copy)) {
-    out += fmt::format("{}{}: {:.6g}\n", indent, f.key, *f.value / f.scale);
+    // A fit drives an unneeded term towards 0 without reaching it (1e-301 ns): below 1e-12 of
+    // its unit a value changes no prediction, and 0 says plainly that the term is off.
+    const double v = *f.value / f.scale;
+    out += fmt::format("{}{}: {:.6g}\n", indent, f.key, std::abs(v) < 1e-12 ? 0.0 : v);
   }
   if constexpr (std::is_same_v<T, GemmKernelParams>) {
     out += fmt::format("{}fp8_block_split_k: {}\n", indent, source.fp8_block_split_k);
@@ -118,6 +122,7 @@ KernelParams parse_kernel_params(const core::Doc& node, const std::string& path)
     if (auto g = d->maybe_number("max_tensor_group", core::Range{1, 1024, false})) {
       k.decode_attention.max_tensor_group = *g;
     }
+    if (auto b = d->maybe_boolean("window_full_grid")) k.decode_attention.window_full_grid = *b;
     read_section(*d, "tensor", k.decode_attention.tensor);
     read_section(*d, "cuda_core", k.decode_attention.cuda_core);
     d->finish();
@@ -138,6 +143,7 @@ std::string kernel_params_yaml(const KernelParams& k) {
   out += "  elementwise:\n" + write_section(k.elementwise, "    ");
   out += "  decode_attention:\n";
   out += fmt::format("    max_tensor_group: {:.6g}\n", k.decode_attention.max_tensor_group);
+  out += fmt::format("    window_full_grid: {}\n", k.decode_attention.window_full_grid);
   out += "    tensor:\n" + write_section(k.decode_attention.tensor, "      ");
   out += "    cuda_core:\n" + write_section(k.decode_attention.cuda_core, "      ");
   out += "  prefill_attention:\n" + write_section(k.prefill_attention, "    ");

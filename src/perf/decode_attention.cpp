@@ -68,7 +68,7 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   const bool fp8 = op.kv_dtype != "bf16" && op.kv_dtype != "fp16";
   const double idle_tokens = fp8 ? p.fp8_window_split_tokens : p.window_split_tokens;
   const double kv_len = static_cast<double>(op.kv_len);
-  const bool full_grid = s.le < kv_len && idle_tokens > 0;
+  const bool full_grid = dp.window_full_grid && s.le < kv_len;
   const double plan_len = full_grid ? kv_len : s.le;
   const double max_splits = std::max(1.0, std::ceil(plan_len / p.min_split_tokens));
   plan.splits = std::clamp(std::floor(p.fill_units / plan.units_before_split), 1.0, max_splits);

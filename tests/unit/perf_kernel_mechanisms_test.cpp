@@ -19,7 +19,7 @@ hw::HardwareProfile h100() {
 
 TEST(DecodeWindow, SkippingKernelPlansOverTheWindowAlone) {
   hw::HardwareProfile hw = h100();
-  hw.kernels.decode_attention.tensor.window_split_tokens = 0;
+  hw.kernels.decode_attention.window_full_grid = false;
   const DecodeAttentionOp windowed{8, 65536, 32, 8, 64, "bf16", 1, 128};
   const DecodeAttentionOp plain{8, 128, 32, 8, 64, "bf16", 1, 0};
   const DecodeAttentionPlan a = plan_decode_attention(windowed, hw);
@@ -30,6 +30,7 @@ TEST(DecodeWindow, SkippingKernelPlansOverTheWindowAlone) {
 
 TEST(DecodeWindow, FullGridSplitsStreamTheirIdleTokens) {
   hw::HardwareProfile hw = h100();
+  hw.kernels.decode_attention.window_full_grid = true;
   hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
   p.window_split_tokens = 200;
   p.fp8_window_split_tokens = 0;
@@ -48,9 +49,14 @@ TEST(DecodeWindow, FullGridSplitsStreamTheirIdleTokens) {
   EXPECT_DOUBLE_EQ(plan_decode_attention(longer, hw).padded_tokens, plan.padded_tokens);
   EXPECT_GT(decode_attention_cost(op, hw).seconds,
             decode_attention_cost({8, 128, 32, 8, 64, "bf16", 1, 128}, hw).seconds);
-  // An fp8 cache with no idle tokens goes back to the window-only plan.
+  // An fp8 cache whose idle splits cost nothing: the window alone, in its one split's share.
   DecodeAttentionOp fp8 = op;
   fp8.kv_dtype = "fp8";
+  const DecodeAttentionPlan q = plan_decode_attention(fp8, hw);
+  EXPECT_DOUBLE_EQ(q.splits, 8);
+  EXPECT_DOUBLE_EQ(q.padded_tokens, 128);
+  // Without the full grid, the window is split like a 128-token sequence.
+  hw.kernels.decode_attention.window_full_grid = false;
   EXPECT_DOUBLE_EQ(plan_decode_attention(fp8, hw).padded_tokens,
                    plan_decode_attention({8, 128, 32, 8, 64, "fp8", 1, 0}, hw).padded_tokens);
 }

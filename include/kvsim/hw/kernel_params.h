@@ -58,8 +58,8 @@ struct AttentionPathParams {
   double overlap = 1.5;
   double combine_s = 3e-6;  ///< extra time of the split-KV combine
   double dequant_flops_per_value = 1;
-  /// KV tokens a split outside a sliding window still streams (0: the kernel skips such splits
-  /// and plans its grid over the window alone); bf16/fp16 caches and quantised caches.
+  /// With DecodeAttentionParams::window_full_grid: KV tokens a split outside the sliding window
+  /// still streams before it finds nothing to do; bf16/fp16 caches and quantised caches.
   double window_split_tokens = 0;
   double fp8_window_split_tokens = 0;
   /// Serial time of one CTA per query row it holds, per 128 head dims (not hidden by more units).
@@ -68,6 +68,9 @@ struct AttentionPathParams {
 
 struct DecodeAttentionParams {
   double max_tensor_group = 32;  ///< largest query-group size the tensor-core path handles
+  /// Sliding windows: the kernel plans its split-KV grid over the whole sequence it keeps, not
+  /// over the window (the splits that miss the window cost `window_split_tokens` each).
+  bool window_full_grid = false;
   AttentionPathParams tensor{8e-6, 7e-6, 25e-9, 1e-9, 20e-9, 0.25, 64, 400,
                              256,  64,   0.85,  0.1,  1.5,   3e-6, 0.2};
   AttentionPathParams cuda_core{8e-6, 8.5e-6, 9e-9, 0.3e-9, 0.1e-9, 1.0,  150, 320,
