@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the `fuzz` preset and runs every fuzz target (or the ones named) for SECONDS each, JOBS at
-# a time, from the seed corpus (seed-corpus.sh). New inputs go to build/fuzz/corpus/<target>/,
-# findings (crash-*, leak-*, timeout-*, oom-*) to build/fuzz/findings/<target>/. Prints one line
+# Builds the fuzz targets (preset `fuzz`: the `asan` build, build/asan) and runs every fuzz target (or the ones named) for SECONDS each, JOBS at
+# a time, from the seed corpus (seed-corpus.sh). New inputs go to build/asan/corpus/<target>/,
+# findings (crash-*, leak-*, timeout-*, oom-*) to build/asan/findings/<target>/. Prints one line
 # per target (executions, seconds, coverage, findings); exits 1 when anything was found.
 #   tests/fuzz/run-fuzzers.sh [-t SECONDS] [-j JOBS] [TARGET...]
 set -euo pipefail
@@ -18,8 +18,8 @@ shift $((OPTIND - 1))
 cd "$(dirname "$0")/../.."
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
-bin=build/fuzz/tests/fuzz
-work=build/fuzz
+bin=build/asan/tests/fuzz
+work=build/asan
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for b in "$bin"/fuzz_*; do targets+=("$(basename "$b" | sed 's/^fuzz_//')"); done

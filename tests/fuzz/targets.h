@@ -1,7 +1,7 @@
 #pragma once
 // Fuzz targets: one per input parser. Each takes the raw bytes of one input file and runs it
 // through the same public functions the CLI uses. The same functions back the libFuzzer binaries
-// (fuzz_main.cpp, preset `fuzz`) and the regression test that replays every saved crasher
+// (fuzz_main.cpp, preset `asan`) and the regression test that replays every saved crasher
 // (tests/unit/fuzz_regressions_test.cpp), so a fixed crash stays fixed in the normal suite.
 //
 // Contract: a target returns normally for input it accepts and throws core::InputError or

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One sanitizer build (the `fuzz` preset: clang -O1, address and undefined-behaviour sanitizers,
-# any report fatal) serves two checks, so CI compiles the project twice, not three times:
+# The `asan` preset (clang -O1, address and undefined-behaviour sanitizers, any report fatal)
+# builds the tests and the fuzz targets once, for two checks (so CI compiles the project twice):
 #  1. the whole test suite (unit and CLI tests) under the sanitizers;
 #  2. every parser's libFuzzer target for KVSIM_FUZZ_SECONDS (default 20) each, two at a time,
 #     from the seed corpus of shipped files and saved crashers, failing on any crash, sanitizer
@@ -14,19 +14,19 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "sanitizers: installing ${missing[*]}"
+  echo "asan: installing ${missing[*]}"
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-echo "sanitizers: building the fuzz preset (tests and fuzz targets)"
-cmake --preset fuzz >/dev/null
-cmake --build build/fuzz
-echo "sanitizers: every test under address + UB sanitizers ($(($(date +%s) - start)) s elapsed)"
+echo "asan: building the asan preset (tests and fuzz targets)"
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+echo "asan: every test under address + UB sanitizers ($(($(date +%s) - start)) s elapsed)"
 # The browser check of the HTML report is step 30's; it exercises Chromium, not kvsim.
-ctest --preset fuzz -j2 -E '^html_chromium_check$'
+ctest --preset asan -j2 -E '^html_chromium_check$'
 seconds=${KVSIM_FUZZ_SECONDS:-20}
-echo "sanitizers: each fuzz target for $seconds s ($(($(date +%s) - start)) s elapsed)"
+echo "asan: each fuzz target for $seconds s ($(($(date +%s) - start)) s elapsed)"
 tests/fuzz/run-fuzzers.sh -t "$seconds" -j 2
-echo "sanitizers: passed in $(($(date +%s) - start)) s"
+echo "asan: passed in $(($(date +%s) - start)) s"
