@@ -1,7 +1,7 @@
 // Inputs whose sizes would overflow 64 bits (or a double-to-integer conversion) through the
 // command line: each must be an error naming the input (exit 2), or a correct answer, never a
-// wrapped number, a crash or an abort. The sanitizer builds (asan, fuzz) run these with the undefined-behaviour
-// sanitizer in the kvsim binary, so a silent signed overflow fails them too.
+// wrapped number, a crash or an abort. The asan preset runs these with the
+// undefined-behaviour sanitizer in the kvsim binary, so a silent signed overflow fails them too.
 
 #include <gtest/gtest.h>
 
