@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <functional>
+#include <utility>
 
 #include "kvsim/core/optimize.h"
 #include "kvsim/version.h"
@@ -50,6 +51,16 @@ double from_x(double x, Kind k) {
   return 0;
 }
 
+// A term that is 0 (mechanism off) starts the search from a small positive `seed` (SI units).
+Param seeded(std::string name, double yaml_scale, double seed,
+             std::function<double*(HardwareProfile&)> get) {
+  return Param{std::move(name), yaml_scale, Kind::positive, [get, seed](HardwareProfile& p) {
+                 double* v = get(p);
+                 if (*v <= 0) *v = seed;
+                 return v;
+               }};
+}
+
 std::vector<Param> gemm_params(bool with_quant) {
   using P = HardwareProfile;
   std::vector<Param> v = {
@@ -66,10 +77,8 @@ std::vector<Param> gemm_params(bool with_quant) {
       {"gemm.fp8_tensor", 1, Kind::fraction, [](P& p) { return &p.kernels.gemm.fp8_tensor; }},
       {"gemm.fp8_block_tensor", 1, Kind::fraction,
        [](P& p) { return &p.kernels.gemm.fp8_block_tensor; }},
-      {"gemm.block_kstep_ns", 1e-9, Kind::positive, [](P& p) {
-         if (p.kernels.gemm.block_kstep_s <= 0) p.kernels.gemm.block_kstep_s = 100e-9;
-         return &p.kernels.gemm.block_kstep_s;
-       }}};
+      seeded("gemm.block_kstep_ns", 1e-9, 100e-9,
+             [](P& p) { return &p.kernels.gemm.block_kstep_s; })};
   if (with_quant) {
     v.push_back({"gemm.act_quant_tensor_us", 1e-6, Kind::positive,
                  [](P& p) { return &p.kernels.gemm.act_quant_tensor_s; }});
@@ -91,14 +100,10 @@ std::vector<Param> attention_params(bool tensor) {
     return Param{pre + name, scale, kind,
                  [path, member](HardwareProfile& p) { return &(path(p).*member); }};
   };
-  // A parameter that is 0 (mechanism off) starts the search from a small positive value.
-  auto seeded = [&](const char* name, double hw::AttentionPathParams::*member, double seed,
-                    double scale = 1) {
-    return Param{pre + name, scale, Kind::positive, [path, member, seed](HardwareProfile& p) {
-                   double& v = path(p).*member;
-                   if (v <= 0) v = seed;
-                   return &v;
-                 }};
+  auto seeded_field = [&](const char* name, double hw::AttentionPathParams::*member, double seed,
+                          double scale = 1) {
+    return seeded(pre + name, scale, seed,
+                  [path, member](HardwareProfile& p) { return &(path(p).*member); });
   };
   using A = hw::AttentionPathParams;
   return {field("floor_us", 1e-6, Kind::positive, &A::floor_s),
@@ -116,9 +121,9 @@ std::vector<Param> attention_params(bool tensor) {
           field("overlap", 1, Kind::overlap, &A::overlap),
           field("combine_us", 1e-6, Kind::positive, &A::combine_s),
           field("dequant_flops_per_value", 1, Kind::positive, &A::dequant_flops_per_value),
-          seeded("window_split_tokens", &A::window_split_tokens, 64),
-          seeded("fp8_window_split_tokens", &A::fp8_window_split_tokens, 64),
-          seeded("cta_row_ns", &A::cta_row_s, 50e-9, 1e-9)};
+          seeded_field("window_split_tokens", &A::window_split_tokens, 64),
+          seeded_field("fp8_window_split_tokens", &A::fp8_window_split_tokens, 64),
+          seeded_field("cta_row_ns", &A::cta_row_s, 50e-9, 1e-9)};
 }
 
 std::vector<Param> collective_params() {

@@ -18,6 +18,7 @@ struct Shape {
   double
       token_bytes;  ///< bytes of one cached token of one KV head (or of the latent), incl. scales
   bool quantised;
+  bool narrow_cache;  ///< not a 16-bit (bf16/fp16) cache: the kernels' fp8-path constants apply
 };
 
 Shape shape_of(const DecodeAttentionOp& op) {
@@ -39,6 +40,7 @@ Shape shape_of(const DecodeAttentionOp& op) {
   }
   s.group = s.hq / s.hkv;
   s.quantised = prec.dequant_flops_per_value() > 0;
+  s.narrow_cache = op.kv_dtype != "bf16" && op.kv_dtype != "fp16";
   return s;
 }
 
@@ -65,8 +67,7 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   // A sliding-window kernel that keeps the whole cache plans its split-KV grid over the full
   // sequence: the window lands in one or two splits, and every other split still streams
   // `window_split_tokens` (its first tile and block-table entries) before it finds nothing to do.
-  const bool fp8 = op.kv_dtype != "bf16" && op.kv_dtype != "fp16";
-  const double idle_tokens = fp8 ? p.fp8_window_split_tokens : p.window_split_tokens;
+  const double idle_tokens = s.narrow_cache ? p.fp8_window_split_tokens : p.window_split_tokens;
   const double kv_len = static_cast<double>(op.kv_len);
   const bool full_grid = dp.window_full_grid && s.le < kv_len;
   const double plan_len = full_grid ? kv_len : s.le;
@@ -136,7 +137,7 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
     t_deq =
         values * p.dequant_flops_per_value / hw.peak_flops(hw::Engine::cuda_core, hw::Dtype::fp32);
   }
-  const bool fp8 = op.kv_dtype != "bf16" && op.kv_dtype != "fp16";
+  const bool fp8 = s.narrow_cache;
   const double tau = (p.overhead_base_s + p.overhead_per_head_dim_s * s.dk / 128 +
                       p.overhead_per_group_dim_s * s.dk * s.group / 4096) *
                      (fp8 ? p.fp8_overhead_scale : 1.0);

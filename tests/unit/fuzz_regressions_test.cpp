@@ -1,6 +1,6 @@
 // Every input the fuzzers ever crashed on (tests/fuzz/regressions/<target>/*), replayed through the
 // same target function: each must now be accepted or rejected with core::InputError /
-// core::ConfigError. Under the sanitizer presets this also catches memory and undefined-behaviour
+// core::ConfigError. Under the asan preset this also catches memory and undefined-behaviour
 // errors. A new crasher is kept by copying it into its target's folder.
 
 #include <gtest/gtest.h>
