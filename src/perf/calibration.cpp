@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <utility>
 
 #include "kvsim/core/optimize.h"
@@ -17,12 +18,14 @@ using hw::HardwareProfile;
 
 enum class Kind { positive, fraction, overlap };
 
-// A fitted parameter: where it lives in a profile, its YAML unit scale, and its domain.
+// A fitted parameter: where it lives in a profile, its YAML unit scale, and its domain. A term
+// that is 0 (mechanism off) starts the search from `seed` (SI units) when that is positive.
 struct Param {
   std::string name;
   double yaml_scale;
   Kind kind;
   std::function<double*(HardwareProfile&)> ref;
+  double seed = 0;
 };
 
 double to_x(double v, Kind k) {
@@ -51,14 +54,9 @@ double from_x(double x, Kind k) {
   return 0;
 }
 
-// A term that is 0 (mechanism off) starts the search from a small positive `seed` (SI units).
 Param seeded(std::string name, double yaml_scale, double seed,
-             std::function<double*(HardwareProfile&)> get) {
-  return Param{std::move(name), yaml_scale, Kind::positive, [get, seed](HardwareProfile& p) {
-                 double* v = get(p);
-                 if (*v <= 0) *v = seed;
-                 return v;
-               }};
+             std::function<double*(HardwareProfile&)> get, Kind kind = Kind::positive) {
+  return Param{std::move(name), yaml_scale, kind, std::move(get), seed};
 }
 
 std::vector<Param> gemm_params(bool with_quant) {
@@ -78,7 +76,10 @@ std::vector<Param> gemm_params(bool with_quant) {
       {"gemm.fp8_block_tensor", 1, Kind::fraction,
        [](P& p) { return &p.kernels.gemm.fp8_block_tensor; }},
       seeded("gemm.block_kstep_ns", 1e-9, 100e-9,
-             [](P& p) { return &p.kernels.gemm.block_kstep_s; })};
+             [](P& p) { return &p.kernels.gemm.block_kstep_s; }),
+      seeded(
+          "gemm.block_epilogue_exposed", 1, 0.5,
+          [](P& p) { return &p.kernels.gemm.block_epilogue_exposed; }, Kind::fraction)};
   if (with_quant) {
     v.push_back({"gemm.act_quant_tensor_us", 1e-6, Kind::positive,
                  [](P& p) { return &p.kernels.gemm.act_quant_tensor_s; }});
@@ -176,9 +177,19 @@ FitReport fit_group(const std::string& name, const std::vector<const Sample*>& r
   for (size_t i = 0; i < rows.size(); i += stride)
     sub.push_back(rows[i]);
 
-  Eigen::VectorXd x0(static_cast<Eigen::Index>(params.size()));
-  for (size_t i = 0; i < params.size(); ++i)
-    x0(static_cast<Eigen::Index>(i)) = to_x(*params[i].ref(profile), params[i].kind);
+  // x_before: the profile as given (a term that is off maps to -inf, which maps back to exactly
+  // 0); x0: the search's start, with the terms that are off seeded.
+  const auto n = static_cast<Eigen::Index>(params.size());
+  Eigen::VectorXd x_before(n), x0(n);
+  std::vector<Eigen::Index> off;  // seeded terms that start off
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const Param& prm = params[static_cast<size_t>(i)];
+    const double v = *prm.ref(profile);
+    const bool seed = v <= 0 && prm.seed > 0;
+    if (seed) off.push_back(i);
+    x_before(i) = seed ? -std::numeric_limits<double>::infinity() : to_x(v, prm.kind);
+    x0(i) = to_x(seed ? prm.seed : v, prm.kind);
+  }
   auto apply = [&](const Eigen::VectorXd& x) {
     HardwareProfile p = profile;
     for (size_t i = 0; i < params.size(); ++i)
@@ -198,7 +209,7 @@ FitReport fit_group(const std::string& name, const std::vector<const Sample*>& r
     const Eigen::VectorXd r = residuals(x, set);
     return (r.array().square() + kDelta * kDelta).sqrt().mean();
   };
-  rep.loss_before = loss(x0, rows);
+  rep.loss_before = loss(x_before, rows);
   core::OptimizeResult best{x0, loss(x0, sub), 0};
   auto sub_loss = [&](const Eigen::VectorXd& x) { return loss(x, sub); };
   for (double step : {0.4, 0.15}) {
@@ -223,8 +234,18 @@ FitReport fit_group(const std::string& name, const std::vector<const Sample*>& r
       [&](const Eigen::VectorXd& x) { return residuals(x, rows); }, best.x, kDelta, 30);
   Eigen::VectorXd x = loss(polished.x, rows) < loss(best.x, rows) ? polished.x : best.x;
   rep.loss_after = loss(x, rows);
-  if (rep.loss_after >= rep.loss_before) x = x0;  // never make a profile worse
-  profile = apply(x);
+  // A seeded term goes back off when it does not lower the loss (the rows cannot see it, or the
+  // fit drove it towards 0): the seed is a starting point, not a finding.
+  for (Eigen::Index i : off) {
+    Eigen::VectorXd without = x;
+    without(i) = x_before(i);
+    const double l = loss(without, rows);
+    if (l <= rep.loss_after) {
+      x = without;
+      rep.loss_after = l;
+    }
+  }
+  if (rep.loss_after < rep.loss_before) profile = apply(x);  // never make a profile worse
   for (const Param& p : params)
     rep.params.emplace_back(p.name, *p.ref(profile) / p.yaml_scale);
   rep.loss_after = std::min(rep.loss_after, rep.loss_before);
@@ -257,8 +278,19 @@ Calibration calibrate(const std::vector<Sample>& samples, const HardwareProfile&
     }
   }
   constexpr size_t kMinRows = 20;
-  if (gemm.size() >= kMinRows)
+  const bool fit_launch = launch.size() >= kMinRows;
+  if (gemm.size() >= kMinRows) {
     cal.fits.push_back(fit_group("gemm", gemm, gemm_params(quant), p, opt));
+    // Global efficiencies follow the cleanest measurements of each resource; set before the
+    // other groups are fitted, because decode attention reads the L2 efficiency.
+    p.efficiency.hbm = p.kernels.gemm.hbm;
+    p.efficiency.l2 = p.kernels.gemm.l2;
+    p.efficiency.tensor[hw::Dtype::bf16] = p.kernels.gemm.tensor;
+    p.efficiency.tensor[hw::Dtype::fp16] = p.kernels.gemm.tensor;
+    p.efficiency.tensor[hw::Dtype::fp8] = p.kernels.gemm.fp8_tensor;
+    p.efficiency.tensor[hw::Dtype::int8] = p.kernels.gemm.fp8_tensor;
+    if (!fit_launch) p.efficiency.launch_overhead_s = p.kernels.gemm.floor_s;
+  }
   if (tensor.size() >= kMinRows) {
     cal.fits.push_back(
         fit_group("decode_attention.tensor", tensor, attention_params(true), p, opt));
@@ -273,19 +305,8 @@ Calibration calibrate(const std::vector<Sample>& samples, const HardwareProfile&
     cal.fits.push_back(fit_group("prefill_attention", prefill, prefill_params(), p, opt));
   if (elementwise.size() >= kMinRows)
     cal.fits.push_back(fit_group("elementwise", elementwise, elementwise_params(), p, opt));
-  const bool fit_launch = launch.size() >= kMinRows;
   if (fit_launch) cal.fits.push_back(fit_group("launch", launch, launch_params(), p, opt));
 
-  // Global efficiencies follow the cleanest measurements of each resource.
-  if (gemm.size() >= kMinRows) {
-    p.efficiency.hbm = p.kernels.gemm.hbm;
-    p.efficiency.l2 = p.kernels.gemm.l2;
-    p.efficiency.tensor[hw::Dtype::bf16] = p.kernels.gemm.tensor;
-    p.efficiency.tensor[hw::Dtype::fp16] = p.kernels.gemm.tensor;
-    p.efficiency.tensor[hw::Dtype::fp8] = p.kernels.gemm.fp8_tensor;
-    p.efficiency.tensor[hw::Dtype::int8] = p.kernels.gemm.fp8_tensor;
-    if (!fit_launch) p.efficiency.launch_overhead_s = p.kernels.gemm.floor_s;
-  }
   std::vector<std::string> groups;
   for (const auto& f : cal.fits)
     groups.push_back(fmt::format("{} ({} rows)", f.group, f.rows));

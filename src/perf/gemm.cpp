@@ -153,8 +153,14 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
       const double ksteps = op.dtype == GemmDtype::fp8_block
                                 ? std::ceil(std::ceil(k / split) / kScaleBlock) * p.block_kstep_s
                                 : 0.0;
-      const double chain =
-          waves * (p.unit_overhead_s + std::max(hbm / units / p.unit_bandwidth, ksteps));
+      // Block-scaled kernels store each output tile without overlapping the next tile's main
+      // loop; the exposed part of that store runs at one SM's share of the HBM rate.
+      const double epilogue =
+          op.dtype == GemmDtype::fp8_block
+              ? p.block_epilogue_exposed * tm * tn * kOutBytes / (hbm_rate / sms)
+              : 0.0;
+      const double chain = waves * (p.unit_overhead_s + epilogue +
+                                    std::max(hbm / units / p.unit_bandwidth, ksteps));
       const double t_hbm = hbm / hbm_rate;
       const double c2 = p.l2_cluster;
       const double t_l2 =

@@ -227,6 +227,38 @@ TEST(Calibration, RecoversKnownEfficiencies) {
   EXPECT_LE(cal.profile.efficiency.hbm, 1.0);
 }
 
+// A seeded term (off in the starting profile) that the rows cannot see stays off, and the
+// profile calibrate returns predicts with the loss it reports.
+TEST(Calibration, SeededTermsTheRowsCannotSeeStayOff) {
+  hw::HardwareProfile start = hw::load_hardware("h100-sxm");
+  start.kernels.gemm.block_kstep_s = 0;
+  start.kernels.gemm.block_epilogue_exposed = 0;
+  hw::HardwareProfile truth = start;
+  truth.kernels.gemm.tensor = 0.6;
+  std::vector<Sample> samples;
+  for (int64_t m : {1, 16, 64, 256, 1024, 2048, 8192}) {
+    for (int64_t nk : {1024, 4096, 16384}) {
+      Sample s;
+      s.op = GemmOp{m, nk, nk, GemmDtype::bf16};  // no block-scaled rows
+      s.family = "gemm";
+      s.measured_s = operator_cost(s.op, truth).seconds;
+      samples.push_back(s);
+    }
+  }
+  CalibrationOptions opt;
+  opt.max_evaluations = 600;
+  const Calibration cal = calibrate(samples, start, opt);
+  ASSERT_EQ(cal.fits.size(), 1u);
+  EXPECT_EQ(cal.profile.kernels.gemm.block_kstep_s, 0.0);
+  EXPECT_EQ(cal.profile.kernels.gemm.block_epilogue_exposed, 0.0);
+  double loss = 0;
+  for (const Sample& s : samples) {
+    const double r = std::log(operator_cost(s.op, cal.profile).seconds / s.measured_s);
+    loss += std::sqrt(r * r + 0.01 * 0.01);
+  }
+  EXPECT_NEAR(loss / static_cast<double>(samples.size()), cal.fits[0].loss_after, 1e-12);
+}
+
 TEST(Calibration, ProfileTextKeepsEverythingButTheFittedBlocks) {
   const std::string original =
       "name: x\n# a comment\nsources: {S: s}\ncompute:\n  sm_count: 100\n  tensor: {bf16: 500}\n"

@@ -1,6 +1,6 @@
 // Kernel mechanisms of the operator models, each checked against its own formula: split grids
 // planned over the full sequence under a sliding window, the per-CTA row latency of decode
-// attention, swap-AB tiles and the per-k-block step of block-scaled GEMMs.
+// attention, swap-AB tiles, the per-k-block step and the exposed epilogue of block-scaled GEMMs.
 
 #include <gtest/gtest.h>
 
@@ -97,6 +97,25 @@ TEST(GemmBlockScaled, KStepLatencyPerScaleBlock) {
   // Weight scale blocks are 128 wide in n: no block-scaled tile is narrower.
   EXPECT_EQ(gemm_cost({4096, 4096, 4096, GemmDtype::fp8_block}, hw).detail.find("x64,"),
             std::string::npos);
+}
+
+TEST(GemmBlockScaled, ExposedEpilogueCostsEachWaveOneTileStore) {
+  hw::HardwareProfile hw = h100();
+  hw::GemmKernelParams& g = hw.kernels.gemm;
+  g.block_epilogue_exposed = 0;
+  // Small k, large m x n: many waves of 128-wide tiles whose stores the epilogue exposes.
+  const GemmOp op{8192, 8192, 256, GemmDtype::fp8_block};
+  const OpCost base = gemm_cost(op, hw);
+  g.block_epilogue_exposed = 1;
+  const OpCost exposed = gemm_cost(op, hw);
+  // Whatever tile wins, each wave exposes one store per SM of tile x 2 bytes at the SM's share of
+  // the HBM rate, so the stores add at least m x n x 2 bytes at the full rate.
+  const double hbm_rate = hw.hbm.bandwidth_bytes_s * g.hbm;
+  EXPECT_GE(exposed.seconds - base.seconds, 8192.0 * 8192.0 * 2 / hbm_rate * 0.999);
+  EXPECT_LE(exposed.seconds - base.seconds, 8192.0 * 8192.0 * 2 / hbm_rate * 1.5);
+  // Other dtypes keep their overlapped epilogue.
+  EXPECT_DOUBLE_EQ(gemm_cost({8192, 8192, 256, GemmDtype::fp8}, hw).seconds,
+                   gemm_cost({8192, 8192, 256, GemmDtype::fp8}, h100()).seconds);
 }
 
 }  // namespace

@@ -29,6 +29,9 @@ struct GemmKernelParams {
   double fp8_block_tensor = 0.55;   ///< fp8 with 128x128 weight / 1x128 activation scales
   bool fp8_block_split_k = false;   ///< block-scaled kernels offer split-K
   double block_kstep_s = 0;         ///< per-unit latency of one 128-wide k block (fp8_block)
+  /// Fraction of an output tile's store (at one SM's share of the HBM rate) that a block-scaled
+  /// (fp8_block) kernel does not overlap with its next tile: a per-unit latency.
+  double block_epilogue_exposed = 0;
   double l2_cluster = 2;            ///< CTAs sharing operand loads (TMA multicast)
   double act_quant_tensor_s =
       10e-6;  ///< fixed cost of per-tensor activation quantisation (amax + quantise)
