@@ -159,8 +159,8 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
           op.dtype == GemmDtype::fp8_block
               ? p.block_epilogue_exposed * tm * tn * kOutBytes / (hbm_rate / sms)
               : 0.0;
-      const double chain = waves * (p.unit_overhead_s + epilogue +
-                                    std::max(hbm / units / p.unit_bandwidth, ksteps));
+      const double chain =
+          waves * (p.unit_overhead_s + epilogue + std::max(hbm / units / p.unit_bandwidth, ksteps));
       const double t_hbm = hbm / hbm_rate;
       const double c2 = p.l2_cluster;
       const double t_l2 =
@@ -173,7 +173,9 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
         best_chain = chain;
         best_thr = thr;
         best_stream = waves * hbm / units / p.unit_bandwidth;
-        best_bound = thr == t_comp ? Bound::tensor : thr == t_hbm ? Bound::hbm : Bound::l2;
+        // Within 1 % of the slowest resource the math is saturated too: such a tie is labelled
+        // compute-bound (a fitted efficiency can put L2 and tensor time 0.01 % apart).
+        best_bound = t_comp >= 0.99 * thr ? Bound::tensor : thr == t_hbm ? Bound::hbm : Bound::l2;
         c.detail = fmt::format("tile {}x{}, split-k {}", tm, tn, split);
       }
     }

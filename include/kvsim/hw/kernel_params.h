@@ -32,7 +32,7 @@ struct GemmKernelParams {
   /// Fraction of an output tile's store (at one SM's share of the HBM rate) that a block-scaled
   /// (fp8_block) kernel does not overlap with its next tile: a per-unit latency.
   double block_epilogue_exposed = 0;
-  double l2_cluster = 2;            ///< CTAs sharing operand loads (TMA multicast)
+  double l2_cluster = 2;  ///< CTAs sharing operand loads (TMA multicast)
   double act_quant_tensor_s =
       10e-6;  ///< fixed cost of per-tensor activation quantisation (amax + quantise)
   double act_quant_block_s =
