@@ -124,6 +124,12 @@ KernelParams parse_kernel_params(const core::Doc& node, const std::string& path)
       k.decode_attention.max_tensor_group = *g;
     }
     if (auto b = d->maybe_boolean("window_full_grid")) k.decode_attention.window_full_grid = *b;
+    const core::Range limit{0, 1e6, false};
+    if (auto v = d->maybe_number("fp8_min_head_dim", limit))
+      k.decode_attention.fp8_min_head_dim = *v;
+    if (auto v = d->maybe_number("fp8_max_group_dim", limit)) {
+      k.decode_attention.fp8_max_group_dim = *v;
+    }
     read_section(*d, "tensor", k.decode_attention.tensor);
     read_section(*d, "cuda_core", k.decode_attention.cuda_core);
     d->finish();
@@ -145,6 +151,8 @@ std::string kernel_params_yaml(const KernelParams& k) {
   out += "  decode_attention:\n";
   out += fmt::format("    max_tensor_group: {:.6g}\n", k.decode_attention.max_tensor_group);
   out += fmt::format("    window_full_grid: {}\n", k.decode_attention.window_full_grid);
+  out += fmt::format("    fp8_min_head_dim: {:.6g}\n", k.decode_attention.fp8_min_head_dim);
+  out += fmt::format("    fp8_max_group_dim: {:.6g}\n", k.decode_attention.fp8_max_group_dim);
   out += "    tensor:\n" + write_section(k.decode_attention.tensor, "      ");
   out += "    cuda_core:\n" + write_section(k.decode_attention.cuda_core, "      ");
   out += "  prefill_attention:\n" + write_section(k.prefill_attention, "    ");

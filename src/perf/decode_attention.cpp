@@ -18,8 +18,27 @@ struct Shape {
   double
       token_bytes;  ///< bytes of one cached token of one KV head (or of the latent), incl. scales
   bool quantised;
-  bool narrow_cache;  ///< not a 16-bit (bf16/fp16) cache: the kernels' fp8-path constants apply
+  bool narrow_cache;  ///< not a 16-bit (bf16/fp16) cache
 };
+
+/// Which of the path's fp8-cache constants a narrow cache gets. On the tensor-core path the fp8
+/// kernel's shorter launch floor needs a head dim of at least `fp8_min_head_dim`, and its lower
+/// per-unit overhead and idle-split cost need query rows x head dim per CTA of at most
+/// `fp8_max_group_dim`; other shapes pay the 16-bit kernel's. The CUDA-core path takes any shape.
+struct Fp8Constants {
+  bool floor = false;
+  bool overhead = false;
+};
+
+Fp8Constants fp8_constants(const Shape& s, const hw::DecodeAttentionParams& dp, bool tensor_path) {
+  if (!s.narrow_cache) return {};
+  if (!tensor_path) return {true, true};
+  const auto within = [](double limit, double v, bool at_least) {
+    return limit <= 0 || (at_least ? v >= limit : v <= limit);
+  };
+  return {within(dp.fp8_min_head_dim, s.dk, true),
+          within(dp.fp8_max_group_dim, s.group * s.lq * s.dk, false)};
+}
 
 Shape shape_of(const DecodeAttentionOp& op) {
   Shape s{};
@@ -67,7 +86,9 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   // A sliding-window kernel that keeps the whole cache plans its split-KV grid over the full
   // sequence: the window lands in one or two splits, and every other split still streams
   // `window_split_tokens` (its first tile and block-table entries) before it finds nothing to do.
-  const double idle_tokens = s.narrow_cache ? p.fp8_window_split_tokens : p.window_split_tokens;
+  const double idle_tokens = fp8_constants(s, dp, plan.tensor_path).overhead
+                                 ? p.fp8_window_split_tokens
+                                 : p.window_split_tokens;
   const double kv_len = static_cast<double>(op.kv_len);
   const bool full_grid = dp.window_full_grid && s.le < kv_len;
   const double plan_len = full_grid ? kv_len : s.le;
@@ -137,17 +158,17 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
     t_deq =
         values * p.dequant_flops_per_value / hw.peak_flops(hw::Engine::cuda_core, hw::Dtype::fp32);
   }
-  const bool fp8 = s.narrow_cache;
+  const Fp8Constants fp8 = fp8_constants(s, dp, plan.tensor_path);
   const double tau = (p.overhead_base_s + p.overhead_per_head_dim_s * s.dk / 128 +
                       p.overhead_per_group_dim_s * s.dk * s.group / 4096) *
-                     (fp8 ? p.fp8_overhead_scale : 1.0);
+                     (fp8.overhead ? p.fp8_overhead_scale : 1.0);
   const double t_over = plan.units_before_split * tau;
   // One CTA's serial work on its query rows (load q, softmax, rescale, write o) is a latency
   // that more units cannot hide: it bounds the body however small the KV is.
   const double t_cta = p.cta_row_s * (plan.tensor_path ? rows : 1.0) * s.dk / 128;
   const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
   const double body = soft_max(std::max(t_over, t_cta), thr, p.overlap);
-  const double floor = fp8 ? p.fp8_floor_s : p.floor_s;
+  const double floor = fp8.floor ? p.fp8_floor_s : p.floor_s;
   const double combine = plan.splits > 1 ? p.combine_s : 0;
   c.seconds = floor + body + combine;
   if (floor + combine > body)

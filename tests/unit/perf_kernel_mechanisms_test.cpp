@@ -1,6 +1,7 @@
 // Kernel mechanisms of the operator models, each checked against its own formula: split grids
 // planned over the full sequence under a sliding window, the per-CTA row latency of decode
-// attention, swap-AB tiles, the per-k-block step and the exposed epilogue of block-scaled GEMMs.
+// attention, the shapes its fp8 kernel covers, swap-AB tiles, the per-k-block step and the exposed
+// epilogue of block-scaled GEMMs.
 
 #include <gtest/gtest.h>
 
@@ -74,6 +75,36 @@ TEST(DecodeCtaLatency, BoundsTheBodyPerRowAndHeadDim) {
   const OpCost c = decode_attention_cost(op, hw);
   EXPECT_NEAR(c.seconds, p.floor_s + 100e-9 * 32 * 256 / 128, 5e-9);
   EXPECT_EQ(c.bound, Bound::overhead);
+}
+
+TEST(DecodeFp8Kernel, ShapesOutsideItsRangePayThe16BitConstants) {
+  hw::HardwareProfile hw = h100();
+  hw::DecodeAttentionParams& dp = hw.kernels.decode_attention;
+  hw::AttentionPathParams& p = dp.tensor;
+  p.floor_s = 8e-6;
+  p.fp8_floor_s = 5e-6;
+  p.fp8_overhead_scale = 0.25;
+  p.overlap = 64;  // (almost) a hard max: the per-unit overhead shows whole
+  const auto cost = [&hw](int64_t batch, int64_t q_heads, int64_t head_dim, double min_dim,
+                          double max_group_dim) {
+    hw.kernels.decode_attention.fp8_min_head_dim = min_dim;
+    hw.kernels.decode_attention.fp8_max_group_dim = max_group_dim;
+    return decode_attention_cost({batch, 2, q_heads, 1, head_dim, "fp8"}, hw).seconds;
+  };
+  // The launch floor: head dim 64 is below the fp8 kernel's 128 and pays the 16-bit floor.
+  EXPECT_NEAR(cost(1, 8, 64, 128, 0) - cost(1, 8, 64, 0, 0), 3e-6, 1e-12);
+  EXPECT_DOUBLE_EQ(cost(1, 8, 128, 128, 0), cost(1, 8, 128, 0, 0));
+  // The per-unit overhead of 4,096 units at tiny KV (overhead-bound): 16 rows x 128 dims fit in
+  // 2048 and keep the fp8 scale; 32 x 128 does not and pays the whole 16-bit overhead.
+  p.cta_row_s = 0;
+  EXPECT_DOUBLE_EQ(cost(4096, 16, 128, 0, 2048), cost(4096, 16, 128, 0, 0));
+  const double tau16 =
+      p.overhead_base_s + p.overhead_per_head_dim_s + p.overhead_per_group_dim_s * 128 * 32 / 4096;
+  const double unscaled = cost(4096, 32, 128, 0, 2048) - p.floor_s;
+  EXPECT_NEAR(unscaled, 4096 * tau16, 0.02 * unscaled);
+  EXPECT_LT(cost(4096, 32, 128, 0, 0) - p.fp8_floor_s, 0.5 * unscaled);
+  dp.fp8_max_group_dim = 2048;
+  EXPECT_EQ(decode_attention_cost({4096, 2, 32, 1, 128, "fp8"}, hw).bound, Bound::overhead);
 }
 
 TEST(GemmTiles, SwapAbTileServesSmallM) {

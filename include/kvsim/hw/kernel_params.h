@@ -74,6 +74,13 @@ struct DecodeAttentionParams {
   /// Sliding windows: the kernel plans its split-KV grid over the whole sequence it keeps, not
   /// over the window (the splits that miss the window cost `window_split_tokens` each).
   bool window_full_grid = false;
+  /// Shapes that get the tensor-core path's fp8-cache constants (0: every shape). Its shorter
+  /// launch floor (fp8_floor_us) needs head dim >= `fp8_min_head_dim`; its per-unit overhead
+  /// scale (fp8_overhead_scale) and idle-split cost (fp8_window_split_tokens) need query rows x
+  /// head dim per CTA <= `fp8_max_group_dim`. Other narrow-cache shapes pay the 16-bit kernel's
+  /// constants, over the narrow bytes. Measured on TensorRT-LLM's H100 decode kernels.
+  double fp8_min_head_dim = 0;
+  double fp8_max_group_dim = 0;
   AttentionPathParams tensor{8e-6, 7e-6, 25e-9, 1e-9, 20e-9, 0.25, 64, 400,
                              256,  64,   0.85,  0.1,  1.5,   3e-6, 0.2};
   AttentionPathParams cuda_core{8e-6, 8.5e-6, 9e-9, 0.3e-9, 0.1e-9, 1.0,  150, 320,
