@@ -125,8 +125,9 @@ KernelParams parse_kernel_params(const core::Doc& node, const std::string& path)
     }
     if (auto b = d->maybe_boolean("window_full_grid")) k.decode_attention.window_full_grid = *b;
     const core::Range limit{0, 1e6, false};
-    if (auto v = d->maybe_number("fp8_min_head_dim", limit))
+    if (auto v = d->maybe_number("fp8_min_head_dim", limit)) {
       k.decode_attention.fp8_min_head_dim = *v;
+    }
     if (auto v = d->maybe_number("fp8_max_group_dim", limit)) {
       k.decode_attention.fp8_max_group_dim = *v;
     }

@@ -33,11 +33,9 @@ struct Fp8Constants {
 Fp8Constants fp8_constants(const Shape& s, const hw::DecodeAttentionParams& dp, bool tensor_path) {
   if (!s.narrow_cache) return {};
   if (!tensor_path) return {true, true};
-  const auto within = [](double limit, double v, bool at_least) {
-    return limit <= 0 || (at_least ? v >= limit : v <= limit);
-  };
-  return {within(dp.fp8_min_head_dim, s.dk, true),
-          within(dp.fp8_max_group_dim, s.group * s.lq * s.dk, false)};
+  const bool head_dim_ok = dp.fp8_min_head_dim <= 0 || s.dk >= dp.fp8_min_head_dim;
+  const bool group_ok = dp.fp8_max_group_dim <= 0 || s.group * s.lq * s.dk <= dp.fp8_max_group_dim;
+  return {head_dim_ok, group_ok};
 }
 
 Shape shape_of(const DecodeAttentionOp& op) {
