@@ -93,9 +93,11 @@ TEST(DecodeAttentionWork, Llama70BAtTp8Batch32Context16k) {
   EXPECT_DOUBLE_EQ(w.flop(hw::Engine::tensor, hw::Dtype::bf16), 2.0 * 32 * 8 * 16384 * 256);
   const OpCost c = decode_attention_cost(op, h100());
   EXPECT_EQ(c.bound, Bound::hbm);
-  const double tbs = kv_bytes / c.seconds / 1e12;  // measured H100 decode attention: 2.9-3.1 TB/s
-  EXPECT_GT(tbs, 2.4);
-  EXPECT_LT(tbs, 3.35);
+  // The reference H100 measurements of this work (32 units of 8 query heads over 16,384 tokens,
+  // 268 MB: batch 16 x 2 KV heads and batch 4 x 8, validation/reference/) take 110.4-110.5 us,
+  // 2.43 TB/s; the largest decodes there reach 2.9 TB/s.
+  const double tbs = kv_bytes / c.seconds / 1e12;
+  EXPECT_NEAR(tbs, 2.43, 0.08 * 2.43);
 }
 
 TEST(DecodeAttentionWork, WindowQuantisedKvAndPagedBlocks) {
