@@ -40,6 +40,8 @@ std::pair<size_t, size_t> block(const std::vector<std::string>& lines, const std
       ++j;
     while (j > i + 1 && (lines[j - 1].empty() || lines[j - 1][0] == '#'))
       --j;  // keep trailing comments
+    while (j < lines.size() && lines[j].empty())
+      ++j;  // but not the blank lines right after the block: rewriting would pile them up
     return {i, j};
   }
   return {std::string::npos, std::string::npos};

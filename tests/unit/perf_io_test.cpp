@@ -263,7 +263,7 @@ TEST(Calibration, ProfileTextKeepsEverythingButTheFittedBlocks) {
   const std::string original =
       "name: x\n# a comment\nsources: {S: s}\ncompute:\n  sm_count: 100\n  tensor: {bf16: 500}\n"
       "memory:\n  hbm: {capacity_gib: 80, bandwidth_gb_s: 2000}\nefficiency:\n  hbm: 0.5\n  note: "
-      "old\n"
+      "old\n\n\n"
       "notes:\n  - keep me\n";
   hw::HardwareProfile fitted = hw::parse_hardware_profile(core::parse_yaml(original, "x.yaml"));
   fitted.efficiency.hbm = 0.77;
@@ -276,6 +276,9 @@ TEST(Calibration, ProfileTextKeepsEverythingButTheFittedBlocks) {
   EXPECT_DOUBLE_EQ(back.efficiency.hbm, 0.77);
   EXPECT_NEAR(back.kernels.gemm.floor_s, 2.5e-6, 1e-12);
   EXPECT_EQ(back.notes.size(), 1u);
+  // Calibrating a calibrated profile again rewrites it to the same text (no blank lines pile up
+  // between the rewritten blocks and what follows them).
+  EXPECT_EQ(calibrated_profile_yaml(out, fitted), out);
 }
 
 TEST(KernelParams, InheritanceScalesToTheTarget) {
