@@ -57,6 +57,7 @@ std::vector<Field> fields(AttentionPathParams& a) {
       {"saturating_units", &a.saturating_units, 1, kPositive},
       {"fill_units", &a.fill_units, 1, kPositive},
       {"min_split_tokens", &a.min_split_tokens, 1, kPositive},
+      {"split_sqrt_factor", &a.split_sqrt_factor, 1, core::Range::non_negative()},
       {"kv_tile_tokens", &a.kv_tile_tokens, 1, core::Range{1, 4096, false}},
       {"hbm", &a.hbm, 1, kFraction},
       {"compute", &a.compute, 1, kFraction},
@@ -65,7 +66,8 @@ std::vector<Field> fields(AttentionPathParams& a) {
       {"dequant_flops_per_value", &a.dequant_flops_per_value, 1, core::Range::non_negative()},
       {"window_split_tokens", &a.window_split_tokens, 1, core::Range::non_negative()},
       {"fp8_window_split_tokens", &a.fp8_window_split_tokens, 1, core::Range::non_negative()},
-      {"cta_row_ns", &a.cta_row_s, 1e-9, core::Range::non_negative()}};
+      {"cta_row_ns", &a.cta_row_s, 1e-9, core::Range::non_negative()},
+      {"combine_per_split_ns", &a.combine_per_split_s, 1e-9, core::Range::non_negative()}};
 }
 
 std::vector<Field> fields(PrefillAttentionParams& p) {

@@ -90,7 +90,9 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   const double kv_len = static_cast<double>(op.kv_len);
   const bool full_grid = dp.window_full_grid && s.le < kv_len;
   const double plan_len = full_grid ? kv_len : s.le;
-  const double max_splits = std::max(1.0, std::ceil(plan_len / p.min_split_tokens));
+  double max_splits = std::max(1.0, std::ceil(plan_len / p.min_split_tokens));
+  if (p.split_sqrt_factor > 0)
+    max_splits = std::min(max_splits, std::round(std::sqrt(max_splits * p.split_sqrt_factor)));
   plan.splits = std::clamp(std::floor(p.fill_units / plan.units_before_split), 1.0, max_splits);
   if (full_grid) {
     const double window_splits = std::min(plan.splits, std::ceil(s.le / (kv_len / plan.splits)));
@@ -167,7 +169,7 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
   const double body = soft_max(std::max(t_over, t_cta), thr, p.overlap);
   const double floor = fp8.floor ? p.fp8_floor_s : p.floor_s;
-  const double combine = plan.splits > 1 ? p.combine_s : 0;
+  const double combine = plan.splits > 1 ? p.combine_s + p.combine_per_split_s * plan.splits : 0;
   c.seconds = floor + body + combine;
   if (floor + combine > body)
     c.bound = Bound::launch;

@@ -1,5 +1,6 @@
-// Kernel mechanisms of the operator models, each checked against its own formula: split grids
-// planned over the full sequence under a sliding window, the per-CTA row latency of decode
+// Kernel mechanisms of the operator models, each checked against its own formula: the square-root
+// cap on one sequence's splits and the combine's cost per split, split grids planned over the full
+// sequence under a sliding window, the per-CTA row latency of decode
 // attention, the shapes its fp8 kernel covers, swap-AB tiles, the per-k-block step and the exposed
 // epilogue of block-scaled GEMMs.
 
@@ -16,6 +17,52 @@ namespace {
 
 hw::HardwareProfile h100() {
   return hw::load_hardware("h100-sxm");
+}
+
+/// H100 with the tensor-core path's split planner set to known constants: 128 tokens per split,
+/// 1,056 units to fill the machine, 64-token tiles, square-root cap `sqrt_factor` (0: off).
+hw::HardwareProfile h100_with_planner(double sqrt_factor) {
+  hw::HardwareProfile hw = h100();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
+  p.min_split_tokens = 128;
+  p.fill_units = 1056;
+  p.kv_tile_tokens = 64;
+  p.split_sqrt_factor = sqrt_factor;
+  return hw;
+}
+
+TEST(DecodeSplits, SquareRootCapGrowsTheTokensPerSplitWithTheSequence) {
+  hw::HardwareProfile hw = h100_with_planner(8);
+  const auto splits = [&hw](int64_t kv_len) {
+    return plan_decode_attention({1, kv_len, 8, 1, 128, "bf16"}, hw).splits;  // one unit
+  };
+  // 16,384 tokens: 128 splits of 128 by the minimum, capped at round(sqrt(8 x 128)) = 32.
+  EXPECT_DOUBLE_EQ(splits(16384), 32);
+  EXPECT_DOUBLE_EQ(plan_decode_attention({1, 16384, 8, 1, 128, "bf16"}, hw).padded_tokens, 16384);
+  EXPECT_DOUBLE_EQ(splits(131072), 91);  // round(sqrt(8 x 1024)) = round(90.5)
+  EXPECT_DOUBLE_EQ(splits(1024), 8);     // sqrt(8 x 8) = 8: the cap does not bind
+  EXPECT_DOUBLE_EQ(splits(256), 2);      // round(sqrt(16)) = 4 > 2
+  // The machine-filling limit still applies: 64 units get floor(1056 / 64) = 16.
+  EXPECT_DOUBLE_EQ(plan_decode_attention({64, 16384, 8, 1, 128, "bf16"}, hw).splits, 16);
+  hw.kernels.decode_attention.tensor.split_sqrt_factor = 0;  // off: the minimum length alone
+  EXPECT_DOUBLE_EQ(splits(16384), 128);
+}
+
+TEST(DecodeSplits, CombineCostsPerSplitItReduces) {
+  hw::HardwareProfile hw = h100_with_planner(0);
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
+  const DecodeAttentionOp op{1, 16384, 8, 1, 128, "bf16"};  // 128 splits
+  ASSERT_DOUBLE_EQ(plan_decode_attention(op, hw).splits, 128);
+  p.combine_per_split_s = 0;
+  const double without = decode_attention_cost(op, hw).seconds;
+  p.combine_per_split_s = 50e-9;
+  EXPECT_NEAR(decode_attention_cost(op, hw).seconds - without, 128 * 50e-9, 1e-12);
+  // One split: no combine at all.
+  const DecodeAttentionOp short_op{1, 64, 8, 1, 128, "bf16"};
+  ASSERT_DOUBLE_EQ(plan_decode_attention(short_op, hw).splits, 1);
+  const double with = decode_attention_cost(short_op, hw).seconds;
+  p.combine_per_split_s = 0;
+  EXPECT_DOUBLE_EQ(decode_attention_cost(short_op, hw).seconds, with);
 }
 
 TEST(DecodeWindow, SkippingKernelPlansOverTheWindowAlone) {

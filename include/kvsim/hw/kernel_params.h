@@ -67,6 +67,12 @@ struct AttentionPathParams {
   double fp8_window_split_tokens = 0;
   /// Serial time of one CTA per query row it holds, per 128 head dims (not hidden by more units).
   double cta_row_s = 0;
+  /// Caps the splits of one sequence at round(sqrt(factor x splits)) so the final reduction
+  /// does not dominate (0: no cap); a grid-planning constant of the kernel, not fitted.
+  double split_sqrt_factor = 0;
+  /// Serial time of the split-KV combine per split it reduces (the last CTA reads every split's
+  /// partial output), on top of combine_s.
+  double combine_per_split_s = 0;
 };
 
 struct DecodeAttentionParams {
