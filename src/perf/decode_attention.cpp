@@ -90,20 +90,22 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   const double kv_len = static_cast<double>(op.kv_len);
   const bool full_grid = dp.window_full_grid && s.le < kv_len;
   const double plan_len = full_grid ? kv_len : s.le;
-  double max_splits = std::max(1.0, std::ceil(plan_len / p.min_split_tokens));
+  const double dim_scale = p.split_ref_head_dim > 0 ? p.split_ref_head_dim / s.dk : 1.0;
+  const double min_split = p.min_split_tokens * dim_scale;
+  const double tile = p.kv_tile_tokens * dim_scale;
+  double max_splits = std::max(1.0, std::ceil(plan_len / min_split));
   if (p.split_sqrt_factor > 0)
     max_splits = std::min(max_splits, std::round(std::sqrt(max_splits * p.split_sqrt_factor)));
   plan.splits = std::clamp(std::floor(p.fill_units / plan.units_before_split), 1.0, max_splits);
   if (full_grid) {
     const double window_splits = std::min(plan.splits, std::ceil(s.le / (kv_len / plan.splits)));
     const double per_split = std::ceil(s.le / window_splits);
-    plan.padded_tokens =
-        std::ceil(per_split / p.kv_tile_tokens) * p.kv_tile_tokens * window_splits +
-        (plan.splits - window_splits) * idle_tokens;
+    plan.padded_tokens = std::ceil(per_split / tile) * tile * window_splits +
+                         (plan.splits - window_splits) * idle_tokens;
     return plan;
   }
   const double per_split = std::ceil(s.le / plan.splits);
-  plan.padded_tokens = std::ceil(per_split / p.kv_tile_tokens) * p.kv_tile_tokens * plan.splits;
+  plan.padded_tokens = std::ceil(per_split / tile) * tile * plan.splits;
   return plan;
 }
 

@@ -1,8 +1,8 @@
 // Kernel mechanisms of the operator models, each checked against its own formula: the square-root
-// cap on one sequence's splits and the combine's cost per split, split grids planned over the full
-// sequence under a sliding window, the per-CTA row latency of decode
-// attention, the shapes its fp8 kernel covers, swap-AB tiles, the per-k-block step and the exposed
-// epilogue of block-scaled GEMMs.
+// cap on one sequence's splits, the combine's cost per split, split lengths that scale with head
+// dim on the CUDA-core path, split grids planned over the full sequence under a sliding window, the
+// per-CTA row latency of decode attention, the shapes its fp8 kernel covers, swap-AB tiles, the
+// per-k-block step and the exposed epilogue of block-scaled GEMMs.
 
 #include <gtest/gtest.h>
 
@@ -63,6 +63,31 @@ TEST(DecodeSplits, CombineCostsPerSplitItReduces) {
   const double with = decode_attention_cost(short_op, hw).seconds;
   p.combine_per_split_s = 0;
   EXPECT_DOUBLE_EQ(decode_attention_cost(short_op, hw).seconds, with);
+}
+
+TEST(DecodeSplits, CudaCorePathSplitsByHeadDimWhenItsLoopDoes) {
+  hw::HardwareProfile hw = h100();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
+  p.min_split_tokens = 256;  // at head dim 128
+  p.kv_tile_tokens = 16;
+  p.fill_units = 1024;
+  p.split_sqrt_factor = 0;
+  p.split_ref_head_dim = 128;
+  const auto plan = [&hw](int64_t kv_len, int64_t head_dim) {
+    const DecodeAttentionPlan pl = plan_decode_attention({1, kv_len, 1, 1, head_dim, "bf16"}, hw);
+    EXPECT_FALSE(pl.tensor_path);  // one query row per KV head: the CUDA-core path
+    return pl;
+  };
+  EXPECT_DOUBLE_EQ(plan(1024, 128).splits, 4);  // 256-token splits
+  EXPECT_DOUBLE_EQ(plan(1024, 64).splits, 2);   // 512-token splits
+  EXPECT_DOUBLE_EQ(plan(1024, 256).splits, 8);  // 128-token splits
+  // Tiles scale the same way: 100 tokens pad to 128 in 32-token tiles at head dim 64, to 112
+  // in 16-token tiles at 128.
+  EXPECT_DOUBLE_EQ(plan(100, 64).padded_tokens, 128);
+  EXPECT_DOUBLE_EQ(plan(100, 128).padded_tokens, 112);
+  p.split_ref_head_dim = 0;  // off: the same token counts at every head dim
+  EXPECT_DOUBLE_EQ(plan(1024, 64).splits, 4);
+  EXPECT_DOUBLE_EQ(plan(100, 64).padded_tokens, 112);
 }
 
 TEST(DecodeWindow, SkippingKernelPlansOverTheWindowAlone) {

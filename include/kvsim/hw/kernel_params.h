@@ -73,6 +73,10 @@ struct AttentionPathParams {
   /// Serial time of the split-KV combine per split it reduces (the last CTA reads every split's
   /// partial output), on top of combine_s.
   double combine_per_split_s = 0;
+  /// When > 0, min_split_tokens and kv_tile_tokens hold at this head dim and scale as
+  /// ref / head_dim: a kernel whose threads split each head's dims walks fewer tokens per loop
+  /// step the wider the head (TensorRT-LLM's MMHA); 0: fixed token counts.
+  double split_ref_head_dim = 0;
 };
 
 struct DecodeAttentionParams {
