@@ -39,7 +39,8 @@ std::vector<Field> fields(GemmKernelParams& g) {
           {"act_quant_tensor_us", &g.act_quant_tensor_s, 1e-6, core::Range::non_negative()},
           {"act_quant_block_us", &g.act_quant_block_s, 1e-6, core::Range::non_negative()},
           {"block_kstep_ns", &g.block_kstep_s, 1e-9, core::Range::non_negative()},
-          {"block_epilogue_exposed", &g.block_epilogue_exposed, 1, core::Range{0, 1, false}}};
+          {"block_epilogue_exposed", &g.block_epilogue_exposed, 1, core::Range{0, 1, false}},
+          {"block_weight_reread", &g.block_weight_reread, 1, core::Range{0, 1, false}}};
 }
 
 std::vector<Field> fields(ElementwiseKernelParams& e) {

@@ -79,7 +79,10 @@ std::vector<Param> gemm_params(bool with_quant) {
              [](P& p) { return &p.kernels.gemm.block_kstep_s; }),
       seeded(
           "gemm.block_epilogue_exposed", 1, 0.5,
-          [](P& p) { return &p.kernels.gemm.block_epilogue_exposed; }, Kind::fraction)};
+          [](P& p) { return &p.kernels.gemm.block_epilogue_exposed; }, Kind::fraction),
+      seeded(
+          "gemm.block_weight_reread", 1, 0.5,
+          [](P& p) { return &p.kernels.gemm.block_weight_reread; }, Kind::fraction)};
   if (with_quant) {
     v.push_back({"gemm.act_quant_tensor_us", 1e-6, Kind::positive,
                  [](P& p) { return &p.kernels.gemm.act_quant_tensor_s; }});

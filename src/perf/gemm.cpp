@@ -134,20 +134,28 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
   const double l2_rate =
       (hw.l2.present ? hw.l2.bandwidth_bytes_s : hw.hbm.bandwidth_bytes_s) * p.l2;
   const bool split_ok = op.dtype != GemmDtype::fp8_block || p.fp8_block_split_k;
+  const double weight_bytes = k * n * b_bytes(op);
+  const double beyond_l2 =
+      std::max(0.0, weight_bytes - (hw.l2.present ? static_cast<double>(hw.l2.capacity_bytes) : 0));
 
   double best = std::numeric_limits<double>::infinity();
   double best_chain = 0, best_thr = 0, best_stream = 0;
   Bound best_bound = Bound::tensor;
   for (const auto& [tm, tn] : kTiles) {
     // A 128x128 weight scale block must not straddle a CTA: n tiles are whole scale blocks.
-    // Activation scales are per row (1x128), so any m tile works.
-    if (op.dtype == GemmDtype::fp8_block && tn < kScaleBlock) continue;
+    // Activation scales are per row (1x128); m tiles stop at 128 rows, as the promoted fp32
+    // accumulators of a taller tile would not fit the registers.
+    if (op.dtype == GemmDtype::fp8_block && (tn < kScaleBlock || tm > kScaleBlock)) continue;
     const double tiles = std::ceil(m / tm) * std::ceil(n / tn);
     for (double split : kSplits) {
       if (split > 1 && (!split_ok || k / split < p.split_k_min_k)) continue;
       const double units = tiles * split;
       const double waves = std::ceil(units / sms);
-      const double hbm = base_hbm + (split > 1 ? m * n * 4 * split * 2 : 0);  // fp32 partials
+      double hbm = base_hbm + (split > 1 ? m * n * 4 * split * 2 : 0);  // fp32 partials
+      // Block-scaled kernels do not share weight tiles between m tiles through L2: each further
+      // m tile re-streams (a fitted share of) the weight bytes that L2 cannot hold.
+      if (op.dtype == GemmDtype::fp8_block)
+        hbm += p.block_weight_reread * (std::ceil(m / tm) - 1) * beyond_l2;
       // Block-scaled kernels promote the accumulators once per 128-wide k block, which drains
       // the wgmma pipeline: each unit pays a step latency per k block.
       const double ksteps = op.dtype == GemmDtype::fp8_block

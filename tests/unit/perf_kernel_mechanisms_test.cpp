@@ -2,7 +2,7 @@
 // cap on one sequence's splits, the combine's cost per split, split lengths that scale with head
 // dim on the CUDA-core path, split grids planned over the full sequence under a sliding window, the
 // per-CTA row latency of decode attention, the shapes its fp8 kernel covers, swap-AB tiles, the
-// per-k-block step and the exposed epilogue of block-scaled GEMMs.
+// per-k-block step, the exposed epilogue and the weight re-reads of block-scaled GEMMs.
 
 #include <gtest/gtest.h>
 
@@ -222,6 +222,36 @@ TEST(GemmBlockScaled, ExposedEpilogueCostsEachWaveOneTileStore) {
   const double fp8_exposed = gemm_cost(fp8, hw).seconds;
   g.block_epilogue_exposed = 0;
   EXPECT_DOUBLE_EQ(fp8_exposed, gemm_cost(fp8, hw).seconds);
+}
+
+TEST(GemmBlockScaled, MTilesRereadTheWeightThatL2CannotHold) {
+  hw::HardwareProfile hw = h100();
+  hw::GemmKernelParams& g = hw.kernels.gemm;
+  g.overlap = 64;  // (almost) a hard max: the HBM time shows whole
+  const auto cost = [&](int64_t m, int64_t n, int64_t k, double reread) {
+    g.block_weight_reread = reread;
+    return gemm_cost({m, n, k, GemmDtype::fp8_block}, hw);
+  };
+  // 7168 x 16384 fp8 weight (117 MB) beyond a 50 MiB L2: 160 rows are two 128-row tiles (no
+  // block-scaled tile is taller: the second pass re-streams the excess from HBM).
+  const double weight = 7168.0 * 16384;
+  const double beyond = weight - static_cast<double>(hw.l2.capacity_bytes);
+  const double hbm_rate = hw.hbm.bandwidth_bytes_s * g.hbm;
+  const OpCost plain = cost(160, 7168, 16384, 0);
+  const OpCost reread = cost(160, 7168, 16384, 1);
+  EXPECT_NE(reread.detail.find("tile 128x"), std::string::npos) << reread.detail;
+  // The second pass adds the excess at the HBM rate at most (the HBM time grows by exactly that),
+  // and most of it (without the re-read, a tile with more chain time but no re-read may win).
+  EXPECT_LE(reread.seconds - plain.seconds, beyond / hbm_rate * 1.001);
+  EXPECT_GE(reread.seconds - plain.seconds, beyond / hbm_rate * 0.8);
+  // One m tile for every tile size, or a weight that fits in L2: nothing to re-read.
+  EXPECT_DOUBLE_EQ(cost(16, 7168, 16384, 1).seconds, cost(16, 7168, 16384, 0).seconds);
+  EXPECT_DOUBLE_EQ(cost(160, 4096, 4096, 1).seconds, cost(160, 4096, 4096, 0).seconds);
+  // Other dtypes share weight tiles through L2 (their 256-row tiles stay available).
+  g.block_weight_reread = 1;
+  const double fp8 = gemm_cost({160, 7168, 16384, GemmDtype::fp8}, hw).seconds;
+  g.block_weight_reread = 0;
+  EXPECT_DOUBLE_EQ(fp8, gemm_cost({160, 7168, 16384, GemmDtype::fp8}, hw).seconds);
 }
 
 }  // namespace

@@ -32,6 +32,9 @@ struct GemmKernelParams {
   /// Fraction of an output tile's store (at one SM's share of the HBM rate) that a block-scaled
   /// (fp8_block) kernel does not overlap with its next tile: a per-unit latency.
   double block_epilogue_exposed = 0;
+  /// Fraction of the weight bytes beyond L2 capacity that a block-scaled kernel re-reads from HBM
+  /// for each further m tile (its m tiles do not share weight tiles through L2).
+  double block_weight_reread = 0;
   double l2_cluster = 2;  ///< CTAs sharing operand loads (TMA multicast)
   double act_quant_tensor_s =
       10e-6;  ///< fixed cost of per-tensor activation quantisation (amax + quantise)
