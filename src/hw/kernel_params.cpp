@@ -40,7 +40,8 @@ std::vector<Field> fields(GemmKernelParams& g) {
           {"act_quant_block_us", &g.act_quant_block_s, 1e-6, core::Range::non_negative()},
           {"block_kstep_ns", &g.block_kstep_s, 1e-9, core::Range::non_negative()},
           {"block_epilogue_exposed", &g.block_epilogue_exposed, 1, core::Range{0, 1, false}},
-          {"block_weight_reread", &g.block_weight_reread, 1, core::Range{0, 1, false}}};
+          {"block_weight_reread", &g.block_weight_reread, 1, core::Range{0, 1, false}},
+          {"block_oob_row_kstep_ns", &g.block_oob_row_kstep_s, 1e-9, core::Range::non_negative()}};
 }
 
 std::vector<Field> fields(ElementwiseKernelParams& e) {

@@ -82,7 +82,9 @@ std::vector<Param> gemm_params(bool with_quant) {
           [](P& p) { return &p.kernels.gemm.block_epilogue_exposed; }, Kind::fraction),
       seeded(
           "gemm.block_weight_reread", 1, 0.5,
-          [](P& p) { return &p.kernels.gemm.block_weight_reread; }, Kind::fraction)};
+          [](P& p) { return &p.kernels.gemm.block_weight_reread; }, Kind::fraction),
+      seeded("gemm.block_oob_row_kstep_ns", 1e-9, 2e-9,
+             [](P& p) { return &p.kernels.gemm.block_oob_row_kstep_s; })};
   if (with_quant) {
     v.push_back({"gemm.act_quant_tensor_us", 1e-6, Kind::positive,
                  [](P& p) { return &p.kernels.gemm.act_quant_tensor_s; }});

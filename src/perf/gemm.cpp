@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace kvsim::perf {
 
@@ -103,6 +104,26 @@ std::pair<double, double> quant_pass(const GemmOp& op) {
 
 }  // namespace
 
+BlockScaledTile plan_block_scaled_tile(int64_t m, int64_t n, int64_t sms) {
+  BlockScaledTile best;
+  const int64_t rows = m <= 64 ? 64 : 128;
+  const int64_t m_tiles = (m + rows - 1) / rows;
+  int64_t best_waves = 0, best_last = 0;
+  for (int64_t cols = 16; cols <= 128; cols += 8) {
+    const int64_t tiles = m_tiles * ((n + cols - 1) / cols);
+    const int64_t waves = (tiles + sms - 1) / sms;
+    const int64_t last = tiles % sms == 0 ? sms : tiles % sms;
+    if (best.cols == 0 || waves < best_waves || (waves == best_waves && last > best_last)) {
+      best = {static_cast<double>(rows), static_cast<double>(cols), 1};
+      best_waves = waves;
+      best_last = last;
+    }
+  }
+  if (m >= 1024 && n % (2 * static_cast<int64_t>(best.cols)) == 0 && sms % 2 == 0)
+    best.multicast = 2;
+  return best;
+}
+
 Work gemm_work(const GemmOp& op) {
   Work w;
   const double m = static_cast<double>(op.m), n = static_cast<double>(op.n),
@@ -141,11 +162,20 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
   double best = std::numeric_limits<double>::infinity();
   double best_chain = 0, best_thr = 0, best_stream = 0;
   Bound best_bound = Bound::tensor;
+  const bool planned = op.dtype == GemmDtype::fp8_block && op.m >= kBlockScaledPlannedMinM;
+  const BlockScaledTile plan =
+      planned ? plan_block_scaled_tile(op.m, op.n, hw.sm_count) : BlockScaledTile{};
+  std::vector<std::array<double, 2>> candidates;
+  if (planned) candidates.push_back({plan.rows, plan.cols});
   for (const auto& [tm, tn] : kTiles) {
-    // A 128x128 weight scale block must not straddle a CTA: n tiles are whole scale blocks.
-    // Activation scales are per row (1x128); m tiles stop at 128 rows, as the promoted fp32
-    // accumulators of a taller tile would not fit the registers.
-    if (op.dtype == GemmDtype::fp8_block && (tn < kScaleBlock || tm > kScaleBlock)) continue;
+    // Below the planned range a block-scaled kernel swaps A and B: its tiles are whole 128-wide
+    // weight scale blocks and at most 128 rows (the promoted fp32 accumulators of a taller tile
+    // would not fit the registers).
+    if (op.dtype == GemmDtype::fp8_block && (planned || tn < kScaleBlock || tm > kScaleBlock))
+      continue;
+    candidates.push_back({tm, tn});
+  }
+  for (const auto& [tm, tn] : candidates) {
     const double tiles = std::ceil(m / tm) * std::ceil(n / tn);
     for (double split : kSplits) {
       if (split > 1 && (!split_ok || k / split < p.split_k_min_k)) continue;
@@ -170,12 +200,19 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
       const double chain =
           waves * (p.unit_overhead_s + epilogue + std::max(hbm / units / p.unit_bandwidth, ksteps));
       const double t_hbm = hbm / hbm_rate;
-      const double c2 = p.l2_cluster;
+      const double c2 = planned ? plan.multicast : p.l2_cluster;
       const double t_l2 =
           (m * k * std::ceil(n / (c2 * tn)) + k * n * std::ceil(m / (c2 * tm))) * b / l2_rate;
       const double t_comp = waves * sms * 2 * tm * tn * std::ceil(k / split) / (peak * eff);
       const double thr = std::max({t_hbm, t_l2, t_comp});
-      const double t = soft_max(chain, thr, p.overlap);
+      double t = soft_max(chain, thr, p.overlap);
+      // The last m tile of a planned block-scaled GEMM loads rows past m through TMA's bounds
+      // check: measured, m = 129 takes 1.5x the time of m = 256 with the same tiles, falling
+      // linearly to 1x as the tile fills. A fitted latency per out-of-bounds row, per 128
+      // columns of the tile and per 128-wide k block.
+      if (planned)
+        t += p.block_oob_row_kstep_s * (std::ceil(m / tm) * tm - m) * tn / kScaleBlock *
+             std::ceil(k / kScaleBlock);
       if (t < best) {
         best = t;
         best_chain = chain;

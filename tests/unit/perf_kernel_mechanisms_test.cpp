@@ -197,8 +197,8 @@ TEST(GemmBlockScaled, KStepLatencyPerScaleBlock) {
   const double stepped = gemm_cost(op, hw).seconds;
   EXPECT_GT(stepped, base);
   EXPECT_GE(stepped, g.floor_s + g.unit_overhead_s + 512 * 100e-9 - 1e-9);  // 65536 / 128 steps
-  // Weight scale blocks are 128 wide in n: no block-scaled tile is narrower.
-  EXPECT_EQ(gemm_cost({4096, 4096, 4096, GemmDtype::fp8_block}, hw).detail.find("x64,"),
+  // Below the planned range (swap-AB kernels) tiles are whole 128-wide weight scale blocks.
+  EXPECT_EQ(gemm_cost({16, 4096, 4096, GemmDtype::fp8_block}, hw).detail.find("x64,"),
             std::string::npos);
 }
 
@@ -252,6 +252,47 @@ TEST(GemmBlockScaled, MTilesRereadTheWeightThatL2CannotHold) {
   const double fp8 = gemm_cost({160, 7168, 16384, GemmDtype::fp8}, hw).seconds;
   g.block_weight_reread = 0;
   EXPECT_DOUBLE_EQ(fp8, gemm_cost({160, 7168, 16384, GemmDtype::fp8}, hw).seconds);
+}
+
+TEST(GemmBlockScaled, PlanFollowsTheKernelsWaveHeuristic) {
+  // Hand-worked for n = 8192 on 132 SMs. m = 128: one 128-row tile row; width 64 gives 128
+  // tiles in one wave, wider gives fewer tiles in that wave. m = 257: three tile rows; width 96
+  // gives 3 x 86 = 258 tiles (2 waves, 126 in the last), 128 only 192 (60 in the last).
+  // m = 513: five rows, no width reaches 2 waves; 104 gives 5 x 79 = 395 (131 in the last).
+  // m = 1025: nine rows; 120 gives 621 tiles (5 waves, 93 last), 112 would need 666 (6 waves);
+  // 8192 is no multiple of 2 x 120, so no multicast. m = 4097: 33 x 64 = 2112 = 16 full waves.
+  struct Case {
+    int64_t m;
+    double rows, cols, multicast;
+  };
+  for (const Case& c : {Case{33, 64, 64, 1}, Case{128, 128, 64, 1}, Case{129, 128, 128, 1},
+                        Case{257, 128, 96, 1}, Case{513, 128, 104, 1}, Case{1024, 128, 128, 2},
+                        Case{1025, 128, 120, 1}, Case{4097, 128, 128, 2}}) {
+    const BlockScaledTile t = plan_block_scaled_tile(c.m, 8192, 132);
+    EXPECT_EQ(t.rows, c.rows) << c.m;
+    EXPECT_EQ(t.cols, c.cols) << c.m;
+    EXPECT_EQ(t.multicast, c.multicast) << c.m;
+  }
+  // The cost model runs the planned tile.
+  const OpCost c = gemm_cost({257, 8192, 8192, GemmDtype::fp8_block}, h100());
+  EXPECT_NE(c.detail.find("tile 128x96,"), std::string::npos) << c.detail;
+}
+
+TEST(GemmBlockScaled, RowsPastMInTheLastTileCostAFixedLatencyEach) {
+  hw::HardwareProfile hw = h100();
+  hw::GemmKernelParams& g = hw.kernels.gemm;
+  const auto extra = [&](int64_t m) {
+    g.block_oob_row_kstep_s = 0;
+    const double base = gemm_cost({m, 8192, 8192, GemmDtype::fp8_block}, hw).seconds;
+    g.block_oob_row_kstep_s = 1e-9;
+    return gemm_cost({m, 8192, 8192, GemmDtype::fp8_block}, hw).seconds - base;
+  };
+  // m = 129 runs 128 x 128 tiles: 127 rows past m, one 128-column block, 64 k blocks.
+  EXPECT_NEAR(extra(129), 127 * 64 * 1e-9, 1e-12);
+  EXPECT_NEAR(extra(192), 64 * 64 * 1e-9, 1e-12);
+  EXPECT_DOUBLE_EQ(extra(256), 0.0);
+  // 128 x 64 tiles at m = 65: 63 rows past m, half a column block.
+  EXPECT_NEAR(extra(65), 63 * 0.5 * 64 * 1e-9, 1e-12);
 }
 
 }  // namespace

@@ -35,6 +35,9 @@ struct GemmKernelParams {
   /// Fraction of the weight bytes beyond L2 capacity that a block-scaled kernel re-reads from HBM
   /// for each further m tile (its m tiles do not share weight tiles through L2).
   double block_weight_reread = 0;
+  /// Latency a planned block-scaled GEMM pays per row of its last m tile past m, per 128 columns
+  /// of the tile and per 128-wide k block (TMA bounds-checked loads; 0: free).
+  double block_oob_row_kstep_s = 0;
   double l2_cluster = 2;  ///< CTAs sharing operand loads (TMA multicast)
   double act_quant_tensor_s =
       10e-6;  ///< fixed cost of per-tensor activation quantisation (amax + quantise)
