@@ -180,7 +180,12 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
     for (double split : kSplits) {
       if (split > 1 && (!split_ok || k / split < p.split_k_min_k)) continue;
       const double units = tiles * split;
-      const double waves = std::ceil(units / sms);
+      // Block-scaled kernels run whole waves of tiles. The cuBLAS kernels behind the other
+      // dtypes share the last wave's work out over all SMs (stream-K), so their time grows with
+      // units / SMs: measured, 4096 x 4096 bf16 at m = 512 and 513 takes 25 and 26 us, where
+      // whole waves of 128-row tiles would take 25 and 36.
+      const double waves =
+          op.dtype == GemmDtype::fp8_block ? std::ceil(units / sms) : std::max(1.0, units / sms);
       double hbm = base_hbm + (split > 1 ? m * n * 4 * split * 2 : 0);  // fp32 partials
       // Block-scaled kernels do not share weight tiles between m tiles through L2: each further
       // m tile re-streams (a fitted share of) the weight bytes that L2 cannot hold.

@@ -295,5 +295,23 @@ TEST(GemmBlockScaled, RowsPastMInTheLastTileCostAFixedLatencyEach) {
   EXPECT_NEAR(extra(65), 63 * 0.5 * 64 * 1e-9, 1e-12);
 }
 
+TEST(GemmWaves, StreamKSpreadsTheLastWaveBlockScaledKernelsRunWholeWaves) {
+  const hw::HardwareProfile hw = h100();
+  const auto t = [&](int64_t m, int64_t n, int64_t k, GemmDtype d) {
+    return gemm_cost({m, n, k, d}, hw).seconds;
+  };
+  // bf16, 4096 x 4096: one more row past 512 adds one 128-row tile row (32 more tiles over 132
+  // SMs), about a quarter of a wave; with whole waves it would cost a whole one.
+  EXPECT_LT(t(513, 4096, 4096, GemmDtype::bf16) / t(512, 4096, 4096, GemmDtype::bf16), 1.2);
+  // Compute-bound and many waves: time follows the tile-padded flops, not whole waves.
+  const double big =
+      t(8192 + 64, 8192, 8192, GemmDtype::bf16) / t(8192, 8192, 8192, GemmDtype::bf16);
+  EXPECT_GT(big, 1.0);
+  EXPECT_LT(big, 1.04);
+  // fp8_block, n = k = 8192: m = 257 needs a third 128-row tile row and a second wave.
+  EXPECT_GT(t(257, 8192, 8192, GemmDtype::fp8_block) / t(256, 8192, 8192, GemmDtype::fp8_block),
+            1.5);
+}
+
 }  // namespace
 }  // namespace kvsim::perf
