@@ -41,6 +41,7 @@ std::vector<Field> fields(GemmKernelParams& g) {
           {"block_kstep_ns", &g.block_kstep_s, 1e-9, core::Range::non_negative()},
           {"block_epilogue_exposed", &g.block_epilogue_exposed, 1, core::Range{0, 1, false}},
           {"block_weight_reread", &g.block_weight_reread, 1, core::Range{0, 1, false}},
+          {"split_k_reduce_us", &g.split_k_reduce_s, 1e-6, core::Range::non_negative()},
           {"block_oob_row_kstep_ns", &g.block_oob_row_kstep_s, 1e-9, core::Range::non_negative()}};
 }
 

@@ -83,6 +83,8 @@ std::vector<Param> gemm_params(bool with_quant) {
       seeded(
           "gemm.block_weight_reread", 1, 0.5,
           [](P& p) { return &p.kernels.gemm.block_weight_reread; }, Kind::fraction),
+      seeded("gemm.split_k_reduce_us", 1e-6, 1e-6,
+             [](P& p) { return &p.kernels.gemm.split_k_reduce_s; }),
       seeded("gemm.block_oob_row_kstep_ns", 1e-9, 2e-9,
              [](P& p) { return &p.kernels.gemm.block_oob_row_kstep_s; })};
   if (with_quant) {

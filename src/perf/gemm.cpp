@@ -211,6 +211,7 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
       const double t_comp = waves * sms * 2 * tm * tn * std::ceil(k / split) / (peak * eff);
       const double thr = std::max({t_hbm, t_l2, t_comp});
       double t = soft_max(chain, thr, p.overlap);
+      if (split > 1) t += p.split_k_reduce_s;  // reducing the partials
       // The last m tile of a planned block-scaled GEMM loads rows past m through TMA's bounds
       // check: measured, m = 129 takes 1.5x the time of m = 256 with the same tiles, falling
       // linearly to 1x as the tile fills. A fitted latency per out-of-bounds row, per 128

@@ -190,10 +190,10 @@ TEST(GemmBlockScaled, KStepLatencyPerScaleBlock) {
   hw::HardwareProfile hw = h100();
   hw::GemmKernelParams& g = hw.kernels.gemm;
   g.block_kstep_s = 0;
+  g.overlap = 64;                                        // (almost) a hard max of chain and rate
   const GemmOp op{4, 128, 65536, GemmDtype::fp8_block};  // one n tile: a single unit
   const double base = gemm_cost(op, hw).seconds;
   g.block_kstep_s = 100e-9;
-  g.overlap = 64;
   const double stepped = gemm_cost(op, hw).seconds;
   EXPECT_GT(stepped, base);
   EXPECT_GE(stepped, g.floor_s + g.unit_overhead_s + 512 * 100e-9 - 1e-9);  // 65536 / 128 steps
@@ -311,6 +311,28 @@ TEST(GemmWaves, StreamKSpreadsTheLastWaveBlockScaledKernelsRunWholeWaves) {
   // fp8_block, n = k = 8192: m = 257 needs a third 128-row tile row and a second wave.
   EXPECT_GT(t(257, 8192, 8192, GemmDtype::fp8_block) / t(256, 8192, 8192, GemmDtype::fp8_block),
             1.5);
+}
+
+TEST(GemmSplitK, ReducingThePartialsCostsAFixedLatency) {
+  hw::HardwareProfile hw = h100();
+  hw::GemmKernelParams& g = hw.kernels.gemm;
+  // Few tiles and a long k: the kernel splits k (the detail names the split).
+  const GemmOp narrow{16, 1024, 65536, GemmDtype::bf16};
+  g.split_k_reduce_s = 0;
+  const OpCost free_reduce = gemm_cost(narrow, hw);
+  const std::string& d = free_reduce.detail;
+  ASSERT_NE(d.find("split-k "), std::string::npos) << d;
+  ASSERT_NE(d.substr(d.find("split-k ") + 8), "1") << d;
+  g.split_k_reduce_s = 1e-6;
+  const double paid = gemm_cost(narrow, hw).seconds;
+  // The reduction adds at most its fixed cost (a plan with fewer splits may win instead).
+  EXPECT_GT(paid, free_reduce.seconds);
+  EXPECT_LE(paid - free_reduce.seconds, 1e-6 * (1 + 1e-9));
+  // A GEMM with waves of tiles does not split: nothing changes.
+  const GemmOp square{8192, 8192, 8192, GemmDtype::bf16};
+  const double with_cost = gemm_cost(square, hw).seconds;
+  g.split_k_reduce_s = 0;
+  EXPECT_DOUBLE_EQ(with_cost, gemm_cost(square, hw).seconds);
 }
 
 }  // namespace

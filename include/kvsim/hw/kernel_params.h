@@ -38,6 +38,9 @@ struct GemmKernelParams {
   /// Latency a planned block-scaled GEMM pays per row of its last m tile past m, per 128 columns
   /// of the tile and per 128-wide k block (TMA bounds-checked loads; 0: free).
   double block_oob_row_kstep_s = 0;
+  /// Fixed cost a split-K GEMM adds for reducing its fp32 partials (a second kernel, or the
+  /// serialised fix-up of the splits), on top of the partials' HBM bytes.
+  double split_k_reduce_s = 0;
   double l2_cluster = 2;  ///< CTAs sharing operand loads (TMA multicast)
   double act_quant_tensor_s =
       10e-6;  ///< fixed cost of per-tensor activation quantisation (amax + quantise)
