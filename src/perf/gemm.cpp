@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <vector>
 
 namespace kvsim::perf {
 
@@ -165,17 +164,19 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
   const bool planned = op.dtype == GemmDtype::fp8_block && op.m >= kBlockScaledPlannedMinM;
   const BlockScaledTile plan =
       planned ? plan_block_scaled_tile(op.m, op.n, hw.sm_count) : BlockScaledTile{};
-  std::vector<std::array<double, 2>> candidates;
-  if (planned) candidates.push_back({plan.rows, plan.cols});
+  std::array<std::array<double, 2>, kTiles.size() + 1> candidates{};  // no allocation per row
+  size_t count = 0;
+  if (planned) candidates[count++] = {plan.rows, plan.cols};
   for (const auto& [tm, tn] : kTiles) {
     // Below the planned range a block-scaled kernel swaps A and B: its tiles are whole 128-wide
     // weight scale blocks and at most 128 rows (the promoted fp32 accumulators of a taller tile
     // would not fit the registers).
     if (op.dtype == GemmDtype::fp8_block && (planned || tn < kScaleBlock || tm > kScaleBlock))
       continue;
-    candidates.push_back({tm, tn});
+    candidates[count++] = {tm, tn};
   }
-  for (const auto& [tm, tn] : candidates) {
+  for (size_t i = 0; i < count; ++i) {
+    const auto [tm, tn] = candidates[i];
     const double tiles = std::ceil(m / tm) * std::ceil(n / tn);
     for (double split : kSplits) {
       if (split > 1 && (!split_ok || k / split < p.split_k_min_k)) continue;
