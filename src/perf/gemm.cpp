@@ -104,6 +104,7 @@ std::pair<double, double> quant_pass(const GemmOp& op) {
 }  // namespace
 
 BlockScaledTile plan_block_scaled_tile(int64_t m, int64_t n, int64_t sms) {
+  sms = std::max<int64_t>(sms, 1);
   BlockScaledTile best;
   const int64_t rows = m <= 64 ? 64 : 128;
   const int64_t m_tiles = (m + rows - 1) / rows;
