@@ -165,17 +165,28 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
   const bool planned = op.dtype == GemmDtype::fp8_block && op.m >= kBlockScaledPlannedMinM;
   const BlockScaledTile plan =
       planned ? plan_block_scaled_tile(op.m, op.n, hw.sm_count) : BlockScaledTile{};
-  std::array<std::array<double, 2>, kTiles.size() + 1> candidates{};  // no allocation per row
+  // A planned block-scaled GEMM runs its plan's tile; other GEMMs get the best of kTiles.
+  std::array<std::array<double, 2>, kTiles.size()> candidates{};  // no allocation per row
   size_t count = 0;
-  if (planned) candidates[count++] = {plan.rows, plan.cols};
-  for (const auto& [tm, tn] : kTiles) {
-    // Below the planned range a block-scaled kernel swaps A and B: its tiles are whole 128-wide
-    // weight scale blocks and at most 128 rows (the promoted fp32 accumulators of a taller tile
-    // would not fit the registers).
-    if (op.dtype == GemmDtype::fp8_block && (planned || tn < kScaleBlock || tm > kScaleBlock))
-      continue;
-    candidates[count++] = {tm, tn};
+  if (planned) {
+    candidates[count++] = {plan.rows, plan.cols};
+  } else {
+    for (const auto& [tm, tn] : kTiles) {
+      // Below the planned range a block-scaled kernel swaps A and B: its tiles are whole
+      // 128-wide weight scale blocks and at most 128 rows (the promoted fp32 accumulators of a
+      // taller tile would not fit the registers).
+      if (op.dtype == GemmDtype::fp8_block && (tn < kScaleBlock || tm > kScaleBlock)) continue;
+      candidates[count++] = {tm, tn};
+    }
   }
+  // The last m tile of a planned block-scaled GEMM loads rows past m through TMA's bounds check:
+  // measured, m = 129 takes 1.5x the time of m = 256 with the same tiles, falling linearly to 1x
+  // as the tile fills. A fitted latency per out-of-bounds row, per 128 columns of the tile and
+  // per 128-wide k block.
+  const double oob_rows_s = planned ? p.block_oob_row_kstep_s *
+                                          (std::ceil(m / plan.rows) * plan.rows - m) * plan.cols /
+                                          kScaleBlock * std::ceil(k / kScaleBlock)
+                                    : 0.0;
   for (size_t i = 0; i < count; ++i) {
     const auto [tm, tn] = candidates[i];
     const double tiles = std::ceil(m / tm) * std::ceil(n / tn);
@@ -214,13 +225,7 @@ OpCost gemm_cost(const GemmOp& op, const hw::HardwareProfile& hw) {
       const double thr = std::max({t_hbm, t_l2, t_comp});
       double t = soft_max(chain, thr, p.overlap);
       if (split > 1) t += p.split_k_reduce_s;  // reducing the partials
-      // The last m tile of a planned block-scaled GEMM loads rows past m through TMA's bounds
-      // check: measured, m = 129 takes 1.5x the time of m = 256 with the same tiles, falling
-      // linearly to 1x as the tile fills. A fitted latency per out-of-bounds row, per 128
-      // columns of the tile and per 128-wide k block.
-      if (planned)
-        t += p.block_oob_row_kstep_s * (std::ceil(m / tm) * tm - m) * tn / kScaleBlock *
-             std::ceil(k / kScaleBlock);
+      t += oob_rows_s;
       if (t < best) {
         best = t;
         best_chain = chain;
