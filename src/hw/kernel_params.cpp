@@ -137,6 +137,9 @@ KernelParams parse_kernel_params(const core::Doc& node, const std::string& path)
     if (auto v = d->maybe_number("fp8_max_group_dim", limit)) {
       k.decode_attention.fp8_max_group_dim = *v;
     }
+    if (auto v = d->maybe_number("tensor_min_block_factor", limit)) {
+      k.decode_attention.tensor_min_block_factor = *v;
+    }
     read_section(*d, "tensor", k.decode_attention.tensor);
     read_section(*d, "cuda_core", k.decode_attention.cuda_core);
     d->finish();
@@ -160,6 +163,8 @@ std::string kernel_params_yaml(const KernelParams& k) {
   out += fmt::format("    window_full_grid: {}\n", k.decode_attention.window_full_grid);
   out += fmt::format("    fp8_min_head_dim: {:.6g}\n", k.decode_attention.fp8_min_head_dim);
   out += fmt::format("    fp8_max_group_dim: {:.6g}\n", k.decode_attention.fp8_max_group_dim);
+  out += fmt::format("    tensor_min_block_factor: {:.6g}\n",
+                     k.decode_attention.tensor_min_block_factor);
   out += "    tensor:\n" + write_section(k.decode_attention.tensor, "      ");
   out += "    cuda_core:\n" + write_section(k.decode_attention.cuda_core, "      ");
   out += "  prefill_attention:\n" + write_section(k.prefill_attention, "    ");

@@ -20,9 +20,11 @@ hw::HardwareProfile h100() {
 }
 
 /// H100 with the tensor-core path's split planner set to known constants: 128 tokens per split,
-/// 1,056 units to fill the machine, 64-token tiles, square-root cap `sqrt_factor` (0: off).
+/// 1,056 units to fill the machine, 64-token tiles, square-root cap `sqrt_factor` (0: off), and
+/// no occupancy dispatch (single-sequence 16-bit shapes stay on the tensor-core path).
 hw::HardwareProfile h100_with_planner(double sqrt_factor) {
   hw::HardwareProfile hw = h100();
+  hw.kernels.decode_attention.tensor_min_block_factor = 0;
   hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
   p.min_split_tokens = 128;
   p.fill_units = 1056;
@@ -136,6 +138,7 @@ TEST(DecodeWindow, FullGridSplitsStreamTheirIdleTokens) {
 
 TEST(DecodeCtaLatency, BoundsTheBodyPerRowAndHeadDim) {
   hw::HardwareProfile hw = h100();
+  hw.kernels.decode_attention.tensor_min_block_factor = 0;  // keep batch 1 on the tensor path
   hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
   p.cta_row_s = 100e-9;
   p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
