@@ -68,9 +68,9 @@ double block_table_bytes(const DecodeAttentionOp& op, const Shape& s) {
 
 /// Whether a grouped-query shape gets the tensor-core kernel under the occupancy dispatch
 /// (DecodeAttentionParams::tensor_min_block_factor).
-bool fills_machine_or_must(const DecodeAttentionOp& op, const Shape& s,
-                           const hw::DecodeAttentionParams& dp, const hw::HardwareProfile& hw) {
-  if (dp.tensor_min_block_factor <= 0 || s.narrow_cache || op.q_len > 1) return true;
+bool tensor_kernel_chosen(const DecodeAttentionOp& op, const Shape& s,
+                          const hw::DecodeAttentionParams& dp, const hw::HardwareProfile& hw) {
+  if (dp.tensor_min_block_factor <= 0 || op.kv_dtype == "fp8" || op.q_len > 1) return true;
   const double past_tokens = static_cast<double>(op.kv_len - op.q_len);
   const double blocks_per_seq = std::max(1.0, std::floor(past_tokens / dp.tensor.min_split_tokens));
   return s.b * s.hkv * blocks_per_seq * dp.tensor_min_block_factor >=
@@ -86,7 +86,7 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   DecodeAttentionPlan plan;
   const double rows = s.group * s.lq;  // query rows sharing one KV stream
   plan.tensor_path = op.is_mla() || (rows >= 2 && s.group <= dp.max_tensor_group &&
-                                     fills_machine_or_must(op, s, dp, hw));
+                                     tensor_kernel_chosen(op, s, dp, hw));
   const hw::AttentionPathParams& p = plan.tensor_path ? dp.tensor : dp.cuda_core;
   if (op.is_mla()) {
     plan.units_before_split = s.b * std::ceil(s.hq / kMlaHeadsPerUnit);

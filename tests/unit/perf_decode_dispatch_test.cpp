@@ -1,7 +1,7 @@
 // Which decode-attention kernel a shape runs on under the occupancy dispatch
-// (DecodeAttentionParams::tensor_min_block_factor): grouped-query shapes with a 16-bit cache take
-// the tensor-core kernel only when KV heads x batch x max(1, floor(past tokens / 128)) x factor
-// reaches the SM count; narrow caches, multi-token queries and MLA always take it.
+// (DecodeAttentionParams::tensor_min_block_factor): grouped-query shapes take the tensor-core
+// kernel only when KV heads x batch x max(1, floor(past tokens / 128)) x factor reaches the SM
+// count; fp8 caches, multi-token queries and MLA always take it.
 
 #include <gtest/gtest.h>
 
@@ -23,7 +23,7 @@ bool tensor_path(const DecodeAttentionOp& op, const hw::HardwareProfile& hw) {
   return plan_decode_attention(op, hw).tensor_path;
 }
 
-TEST(DecodeDispatch, SixteenBitCacheTakesTheTensorKernelOnlyWhenItFillsTheMachine) {
+TEST(DecodeDispatch, NonFp8CachesTakeTheTensorKernelOnlyWhenItFillsTheMachine) {
   const hw::HardwareProfile hw = h100_with_dispatch(4);
   ASSERT_EQ(hw.sm_count, 132);
   // Batch 1, 8 KV heads (group 8): blocks needed >= 132 / (8 x 4) = 4.125, so 5 blocks of 128
@@ -31,12 +31,13 @@ TEST(DecodeDispatch, SixteenBitCacheTakesTheTensorKernelOnlyWhenItFillsTheMachin
   EXPECT_FALSE(tensor_path({1, 640, 64, 8, 128, "bf16"}, hw));
   EXPECT_TRUE(tensor_path({1, 641, 64, 8, 128, "bf16"}, hw));
   EXPECT_FALSE(tensor_path({1, 512, 64, 8, 128, "fp16"}, hw));
+  EXPECT_FALSE(tensor_path({1, 512, 64, 8, 128, "int8"}, hw));  // MMHA has int8-cache kernels
   // Short histories count as one block: 33 x 1 x 1 x 4 = 132 reaches the SMs, 32 does not.
   EXPECT_TRUE(tensor_path({33, 2, 8, 1, 128, "bf16"}, hw));
   EXPECT_FALSE(tensor_path({32, 2, 8, 1, 128, "bf16"}, hw));
 }
 
-TEST(DecodeDispatch, NarrowCachesMultiTokenQueriesAndMlaAlwaysTakeTheTensorKernel) {
+TEST(DecodeDispatch, Fp8CachesMultiTokenQueriesAndMlaAlwaysTakeTheTensorKernel) {
   const hw::HardwareProfile hw = h100_with_dispatch(4);
   EXPECT_TRUE(tensor_path({1, 512, 64, 8, 128, "fp8"}, hw));  // no CUDA-core fp8-cache kernel
   DecodeAttentionOp speculative{1, 512, 64, 8, 128, "bf16"};
