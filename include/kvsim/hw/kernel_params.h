@@ -100,12 +100,12 @@ struct DecodeAttentionParams {
   /// constants, over the narrow bytes. Measured on TensorRT-LLM's H100 decode kernels.
   double fp8_min_head_dim = 0;
   double fp8_max_group_dim = 0;
-  /// Grouped-query shapes run on the tensor-core kernel only when it fills
-  /// the machine: kv_heads x batch x max(1, floor(past tokens / tensor.min_split_tokens)) x this
-  /// >= SMs; otherwise on the CUDA-core kernel. fp8 caches and multi-token queries always take
-  /// the tensor-core kernel (the CUDA-core one has no fp8-cache variant for 16-bit queries);
-  /// other caches (16-bit, int8, int4) follow the rule. 0: no such dispatch. TensorRT-LLM's
-  /// XQA/MMHA choice (`mayHavePerfGain`, factor 4).
+  /// Grouped-query shapes run on the tensor-core kernel only when it fills the machine:
+  /// kv_heads x batch x max(1, floor(past tokens / tensor.min_split_tokens)) x this >= SMs;
+  /// otherwise on the CUDA-core kernel. fp8 caches and multi-token queries always take the
+  /// tensor-core kernel (the CUDA-core one has no fp8-cache variant for 16-bit queries); other
+  /// caches (16-bit, int8, int4) follow the rule. 0: no such dispatch. TensorRT-LLM's XQA/MMHA
+  /// choice (`mayHavePerfGain`, factor 4).
   double tensor_min_block_factor = 0;
   AttentionPathParams tensor{8e-6, 7e-6, 25e-9, 1e-9, 20e-9, 0.25, 64, 400,
                              256,  64,   0.85,  0.1,  1.5,   3e-6, 0.2};
