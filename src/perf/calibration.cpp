@@ -122,7 +122,6 @@ std::vector<Param> attention_params(bool tensor) {
       field("overhead_per_group_dim_ns", 1e-9, Kind::positive, &A::overhead_per_group_dim_s),
       field("fp8_overhead_scale", 1, Kind::positive, &A::fp8_overhead_scale),
       field("saturating_units", 1, Kind::positive, &A::saturating_units),
-      field("fill_units", 1, Kind::positive, &A::fill_units),
       field("hbm", 1, Kind::fraction, &A::hbm),
       field("compute", 1, Kind::fraction, &A::compute),
       field("overlap", 1, Kind::overlap, &A::overlap),
@@ -137,9 +136,11 @@ std::vector<Param> attention_params(bool tensor) {
   // power-of-two length by 14 %, and the split length to 205, stand-ins for other costs (with the
   // split planner's square-root cap, 128 fixed fits better than 174 fitted: loss 0.1018 vs 0.1031).
   // The CUDA-core path's granularities stay fitted.
-  if (!tensor) {
+  if (tensor)
+    v.push_back(field("fill_units", 1, Kind::positive, &A::fill_units));
+  else {
     v.push_back(field("kv_tile_tokens", 1, Kind::positive, &A::kv_tile_tokens));
-    v.push_back(field("min_split_tokens", 1, Kind::positive, &A::min_split_tokens));
+    v.push_back(seeded_field("extra_wave_us", &A::extra_wave_s, 2e-6, 1e-6));
   }
   return v;
 }

@@ -77,6 +77,37 @@ bool tensor_kernel_chosen(const DecodeAttentionOp& op, const Shape& s,
          static_cast<double>(hw.sm_count);
 }
 
+/// How a grid of `units` CTAs occupies the machine.
+struct Occupancy {
+  double hbm_slots;        ///< CTA slots of HBM time: units / hbm_slots is the achieved rate share
+  double wave_pad = 1;     ///< serial per-CTA work (math, per-SM L2 reads) x this
+  double extra_waves = 0;  ///< waves after the first
+};
+
+/// A wave of n concurrent CTAs streams HBM at the rate of max(n, saturating_units) CTA slots:
+/// fewer cannot reach the full rate. A split grid that runs in whole waves
+/// (split_wave_ctas_per_sm) streams its full waves, then its tail wave at the tail's own ramp;
+/// its CTAs' serial work pays the tail wave in full.
+Occupancy occupancy(double units, double splits, const hw::AttentionPathParams& p,
+                    const hw::HardwareProfile& hw) {
+  Occupancy o{std::max(units, p.saturating_units)};
+  const double wave_ctas = static_cast<double>(hw.sm_count) * p.split_wave_ctas_per_sm;
+  if (wave_ctas <= 0 || splits <= 1) return o;
+  const double waves = std::ceil(units / wave_ctas);
+  const double full_waves = std::floor(units / wave_ctas);
+  const double tail = units - full_waves * wave_ctas;
+  o.hbm_slots = full_waves * std::max(wave_ctas, p.saturating_units) +
+                (tail > 0 ? std::max(tail, p.saturating_units) : 0.0);
+  o.wave_pad = waves * wave_ctas / units;
+  o.extra_waves = waves - 1;
+  return o;
+}
+
+/// MMHA sizes its per-head thread layout for the head dim rounded up to a power of two (dh_max).
+double pow2_ceil(double x) {
+  return std::exp2(std::ceil(std::log2(x)));
+}
+
 }  // namespace
 
 DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
@@ -102,13 +133,16 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   const double kv_len = static_cast<double>(op.kv_len);
   const bool full_grid = dp.window_full_grid && s.le < kv_len;
   const double plan_len = full_grid ? kv_len : s.le;
-  const double dim_scale = p.split_ref_head_dim > 0 ? p.split_ref_head_dim / s.dk : 1.0;
+  const double dim_scale = p.split_ref_head_dim > 0 ? p.split_ref_head_dim / pow2_ceil(s.dk) : 1.0;
   const double min_split = p.min_split_tokens * dim_scale;
   const double tile = p.kv_tile_tokens * dim_scale;
   double max_splits = std::max(1.0, std::ceil(plan_len / min_split));
   if (p.split_sqrt_factor > 0)
     max_splits = std::min(max_splits, std::round(std::sqrt(max_splits * p.split_sqrt_factor)));
-  plan.splits = std::clamp(std::floor(p.fill_units / plan.units_before_split), 1.0, max_splits);
+  const double fill_ratio = p.fill_units / plan.units_before_split;
+  plan.splits =
+      std::clamp(p.split_wave_ctas_per_sm > 0 ? std::ceil(fill_ratio) : std::floor(fill_ratio), 1.0,
+                 max_splits);
   if (full_grid) {
     const double window_splits = std::min(plan.splits, std::ceil(s.le / (kv_len / plan.splits)));
     const double per_split = std::ceil(s.le / window_splits);
@@ -156,21 +190,23 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   const double flops = 2 * s.b * s.lq * s.hq * lp * (s.dk + s.dv);
 
   const double units = plan.units_before_split * plan.splits;
-  const double ramp = std::min(1.0, units / p.saturating_units);
-  const double t_hbm = (kv_bytes + other_bytes) / (hw.hbm.bandwidth_bytes_s * p.hbm * ramp);
+  const Occupancy occ = occupancy(units, plan.splits, p, hw);
+  const double t_hbm =
+      (kv_bytes + other_bytes) * (occ.hbm_slots / units) / (hw.hbm.bandwidth_bytes_s * p.hbm);
   const double l2_rate =
       (hw.l2.present ? hw.l2.bandwidth_bytes_s : hw.hbm.bandwidth_bytes_s) * hw.efficiency.l2;
-  const double t_l2 = kv_bytes * (plan.tensor_path ? 1.0 : s.group) / l2_rate;
+  const double t_l2 = occ.wave_pad * kv_bytes * (plan.tensor_path ? 1.0 : s.group) / l2_rate;
   const double t_comp =
-      plan.tensor_path
-          ? flops * pad_rows / (hw.peak_flops(hw::Engine::tensor, hw::Dtype::bf16) * p.compute)
-          : flops / (hw.peak_flops(hw::Engine::cuda_core, hw::Dtype::fp32) * p.compute);
+      occ.wave_pad *
+      (plan.tensor_path
+           ? flops * pad_rows / (hw.peak_flops(hw::Engine::tensor, hw::Dtype::bf16) * p.compute)
+           : flops / (hw.peak_flops(hw::Engine::cuda_core, hw::Dtype::fp32) * p.compute));
   double t_deq = 0;
   if (s.quantised) {
     const double values =
         s.b * lp * s.hkv * (op.is_mla() ? s.dk : s.dk + s.dv) * (plan.tensor_path ? 1.0 : s.group);
-    t_deq =
-        values * p.dequant_flops_per_value / hw.peak_flops(hw::Engine::cuda_core, hw::Dtype::fp32);
+    t_deq = occ.wave_pad * values * p.dequant_flops_per_value /
+            hw.peak_flops(hw::Engine::cuda_core, hw::Dtype::fp32);
   }
   const Fp8Constants fp8 = fp8_constants(s, dp, plan.tensor_path);
   const double tau = (p.overhead_base_s + p.overhead_per_head_dim_s * s.dk / 128 +
@@ -183,7 +219,9 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
   const double body = soft_max(std::max(t_over, t_cta), thr, p.overlap);
   const double floor = fp8.floor ? p.fp8_floor_s : p.floor_s;
-  const double combine = plan.splits > 1 ? p.combine_s + p.combine_per_split_s * plan.splits : 0;
+  const double combine = plan.splits > 1 ? p.combine_s + p.combine_per_split_s * plan.splits +
+                                               p.extra_wave_s * occ.extra_waves
+                                         : 0;
   c.seconds = floor + body + combine;
   if (floor + combine > body)
     c.bound = Bound::launch;

@@ -83,9 +83,20 @@ struct AttentionPathParams {
   /// partial output), on top of combine_s.
   double combine_per_split_s = 0;
   /// When > 0, min_split_tokens and kv_tile_tokens hold at this head dim and scale as
-  /// ref / head_dim: a kernel whose threads split each head's dims walks fewer tokens per loop
-  /// step the wider the head (TensorRT-LLM's MMHA); 0: fixed token counts.
+  /// ref / head_dim, the head dim rounded up to a power of two: a kernel whose threads split
+  /// each head's dims (laid out for that power of two, `dh_max`) walks fewer tokens per loop step
+  /// the wider the head (TensorRT-LLM's MMHA); 0: fixed token counts.
   double split_ref_head_dim = 0;
+  /// When > 0, the kernel splits the KV only to fill one wave, rounded up, and runs a split grid
+  /// in whole waves of SMs x this CTAs: splits = ceil(fill_units / units) while units <
+  /// fill_units (else 1), and a split grid's throughput time scales by the wave padding
+  /// ceil(units / W) x W / units, W = SMs x this. TensorRT-LLM's MMHA multi-block mode: at most
+  /// divUp(SMs, batch x heads) blocks per sequence, one 512-thread block per SM. 0: splits =
+  /// floor(fill_units / units) and no wave padding.
+  double split_wave_ctas_per_sm = 0;
+  /// With split_wave_ctas_per_sm: serial time each wave after the first adds (its CTAs' start-up
+  /// and the final reduction it delays, which no other CTA overlaps).
+  double extra_wave_s = 0;
 };
 
 struct DecodeAttentionParams {

@@ -1,0 +1,95 @@
+// The CUDA-core decode kernel's split-KV (multi-block) grid when it runs in whole waves
+// (AttentionPathParams::split_wave_ctas_per_sm), as TensorRT-LLM's MMHA plans it: a sequence's
+// heads split only up to one wave of CTAs, rounded up, each split at least 256 tokens at head
+// dim 128 (head dims rounded up to a power of two), and a grid past one wave pays for its tail.
+
+#include <gtest/gtest.h>
+
+#include "kvsim/hw/hardware_profile.h"
+#include "kvsim/perf/decode_attention.h"
+
+namespace kvsim::perf {
+namespace {
+
+/// H100 (132 SMs) with the CUDA-core path at MMHA's constants: one wave of 132 one-CTA-per-SM
+/// blocks, 256-token splits at head dim 128.
+hw::HardwareProfile h100_mmha() {
+  hw::HardwareProfile hw = hw::load_hardware("h100-sxm");
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
+  p.fill_units = 132;
+  p.min_split_tokens = 256;
+  p.split_ref_head_dim = 128;
+  p.split_sqrt_factor = 0;
+  p.split_wave_ctas_per_sm = 1;
+  return hw;
+}
+
+double splits(const DecodeAttentionOp& op, const hw::HardwareProfile& hw) {
+  const DecodeAttentionPlan plan = plan_decode_attention(op, hw);
+  EXPECT_FALSE(plan.tensor_path);
+  return plan.splits;
+}
+
+TEST(DecodeMultiBlock, SplitsFillOneWaveRoundedUp) {
+  hw::HardwareProfile hw = h100_mmha();
+  ASSERT_EQ(hw.sm_count, 132);
+  // 32 heads: split above 256 tokens, at most divUp(132, 32) = 5 splits.
+  EXPECT_DOUBLE_EQ(splits({1, 256, 32, 32, 128, "bf16"}, hw), 1);
+  EXPECT_DOUBLE_EQ(splits({1, 257, 32, 32, 128, "bf16"}, hw), 2);
+  EXPECT_DOUBLE_EQ(splits({1, 4096, 32, 32, 128, "bf16"}, hw), 5);
+  // 131 heads still split in two; 132 fill the machine and never split.
+  EXPECT_DOUBLE_EQ(splits({1, 65536, 131, 131, 128, "bf16"}, hw), 2);
+  EXPECT_DOUBLE_EQ(splits({1, 65536, 132, 132, 128, "bf16"}, hw), 1);
+  // Without whole waves the same grid rounds down: floor(132 / 32) = 4.
+  hw.kernels.decode_attention.cuda_core.split_wave_ctas_per_sm = 0;
+  EXPECT_DOUBLE_EQ(splits({1, 4096, 32, 32, 128, "bf16"}, hw), 4);
+}
+
+TEST(DecodeMultiBlock, SplitLengthFollowsThePowerOfTwoHeadDim) {
+  const hw::HardwareProfile hw = h100_mmha();
+  // Head dim 64: 512-token splits; 256 and 192 (laid out as 256): 128-token splits.
+  EXPECT_DOUBLE_EQ(splits({1, 512, 16, 16, 64, "bf16"}, hw), 1);
+  EXPECT_DOUBLE_EQ(splits({1, 513, 16, 16, 64, "bf16"}, hw), 2);
+  EXPECT_DOUBLE_EQ(splits({1, 128, 16, 16, 192, "bf16"}, hw), 1);
+  EXPECT_DOUBLE_EQ(splits({1, 129, 16, 16, 192, "bf16"}, hw), 2);
+  EXPECT_DOUBLE_EQ(splits({1, 129, 16, 16, 256, "bf16"}, hw), 2);
+}
+
+TEST(DecodeMultiBlock, EachWaveAfterTheFirstAddsItsLatency) {
+  hw::HardwareProfile hw = h100_mmha();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
+  const auto extra = [&](const DecodeAttentionOp& op) {
+    p.extra_wave_s = 0;
+    const double without = decode_attention_cost(op, hw).seconds;
+    p.extra_wave_s = 5e-6;
+    return decode_attention_cost(op, hw).seconds - without;
+  };
+  // 64 heads x 3 splits = 192 CTAs: two waves. 128 x 2 = 256: two. 4 x 33 = 132: one.
+  EXPECT_NEAR(extra({1, 65536, 64, 1, 128, "bf16"}), 5e-6, 1e-12);
+  EXPECT_NEAR(extra({1, 65536, 128, 128, 128, "bf16"}), 5e-6, 1e-12);
+  EXPECT_NEAR(extra({1, 65536, 4, 4, 128, "bf16"}), 0, 1e-12);
+  // No split, no waves.
+  EXPECT_NEAR(extra({1, 64, 64, 1, 128, "bf16"}), 0, 1e-12);
+}
+
+TEST(DecodeMultiBlock, TailWaveStreamsAtItsOwnRamp) {
+  hw::HardwareProfile hw = h100_mmha();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
+  // Only the HBM stream costs time: no floors, overheads, combine or latency; math is free.
+  p.floor_s = p.fp8_floor_s = 0;
+  p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
+  p.cta_row_s = p.combine_s = p.combine_per_split_s = p.extra_wave_s = 0;
+  p.compute = 1;
+  // 16 heads x 9 splits = 144 CTAs: a full wave of 132, then a tail of 12.
+  const DecodeAttentionOp op{1, 65536, 16, 16, 128, "bf16"};
+  ASSERT_DOUBLE_EQ(plan_decode_attention(op, hw).splits, 9);
+  p.saturating_units = 12;  // the tail alone saturates HBM: no padding
+  const double saturated = decode_attention_cost(op, hw).seconds;
+  p.saturating_units = 72;  // the tail streams at 12 / 72 of the rate: 132 + 72 slots of 144
+  const double ramped = decode_attention_cost(op, hw).seconds;
+  EXPECT_EQ(decode_attention_cost(op, hw).bound, Bound::hbm);
+  EXPECT_NEAR(ramped / saturated, (132.0 + 72.0) / 144.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace kvsim::perf
