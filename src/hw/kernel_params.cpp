@@ -72,7 +72,7 @@ std::vector<Field> fields(AttentionPathParams& a) {
       {"cta_row_ns", &a.cta_row_s, 1e-9, core::Range::non_negative()},
       {"combine_per_split_ns", &a.combine_per_split_s, 1e-9, core::Range::non_negative()},
       {"split_ref_head_dim", &a.split_ref_head_dim, 1, core::Range::non_negative()},
-      {"split_wave_ctas_per_sm", &a.split_wave_ctas_per_sm, 1, core::Range::non_negative()},
+      {"wave_blocks_per_sm", &a.wave_blocks_per_sm, 1, core::Range::non_negative()},
       {"extra_wave_us", &a.extra_wave_s, 1e-6, core::Range::non_negative()}};
 }
 

@@ -77,29 +77,35 @@ bool tensor_kernel_chosen(const DecodeAttentionOp& op, const Shape& s,
          static_cast<double>(hw.sm_count);
 }
 
-/// How a grid of `units` CTAs occupies the machine.
+/// How a grid of CTAs occupies the machine.
 struct Occupancy {
   double hbm_slots;        ///< CTA slots of HBM time: units / hbm_slots is the achieved rate share
   double wave_pad = 1;     ///< serial per-CTA work (math, per-SM L2 reads) x this
-  double extra_waves = 0;  ///< waves after the first
+  double extra_waves = 0;  ///< waves after the first, of a split grid
 };
 
 /// A wave of n concurrent CTAs streams HBM at the rate of max(n, saturating_units) CTA slots:
-/// fewer cannot reach the full rate. A split grid that runs in whole waves
-/// (split_wave_ctas_per_sm) streams its full waves, then its tail wave at the tail's own ramp;
-/// its CTAs' serial work pays the tail wave in full.
-Occupancy occupancy(double units, double splits, const hw::AttentionPathParams& p,
+/// fewer cannot reach the full rate. A kernel that tunes its block size to the grid
+/// (wave_blocks_per_sm > 0) runs in whole waves: its blocks grow to fill the SMs, so a wave holds
+/// SMs x (base blocks per SM / growth) CTAs; the grid streams its full waves, then its tail at the
+/// tail's own ramp. Its serial per-CTA work takes as many rounds as the busiest SM holds CTAs.
+Occupancy occupancy(double units_before_split, double splits, const hw::AttentionPathParams& p,
                     const hw::HardwareProfile& hw) {
+  const double units = units_before_split * splits;
   Occupancy o{std::max(units, p.saturating_units)};
-  const double wave_ctas = static_cast<double>(hw.sm_count) * p.split_wave_ctas_per_sm;
-  if (wave_ctas <= 0 || splits <= 1) return o;
-  const double waves = std::ceil(units / wave_ctas);
+  const double base_blocks = p.wave_blocks_per_sm;
+  if (base_blocks <= 0) return o;
+  const double sms = static_cast<double>(hw.sm_count);
+  // The block grows by the factor that would fill every SM's base slots, as 2x or 4x threads.
+  const double wanted = std::min(std::ceil(sms * base_blocks / units_before_split), base_blocks);
+  const double growth = wanted >= 4 ? 4 : (wanted >= 2 ? 2 : 1);
+  const double wave_ctas = sms * std::max(1.0, std::floor(base_blocks / growth));
   const double full_waves = std::floor(units / wave_ctas);
   const double tail = units - full_waves * wave_ctas;
   o.hbm_slots = full_waves * std::max(wave_ctas, p.saturating_units) +
                 (tail > 0 ? std::max(tail, p.saturating_units) : 0.0);
-  o.wave_pad = waves * wave_ctas / units;
-  o.extra_waves = waves - 1;
+  o.wave_pad = std::ceil(units / sms) * sms / units;
+  o.extra_waves = splits > 1 ? std::ceil(units / wave_ctas) - 1 : 0;
   return o;
 }
 
@@ -140,9 +146,8 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   if (p.split_sqrt_factor > 0)
     max_splits = std::min(max_splits, std::round(std::sqrt(max_splits * p.split_sqrt_factor)));
   const double fill_ratio = p.fill_units / plan.units_before_split;
-  plan.splits =
-      std::clamp(p.split_wave_ctas_per_sm > 0 ? std::ceil(fill_ratio) : std::floor(fill_ratio), 1.0,
-                 max_splits);
+  plan.splits = std::clamp(
+      p.wave_blocks_per_sm > 0 ? std::ceil(fill_ratio) : std::floor(fill_ratio), 1.0, max_splits);
   if (full_grid) {
     const double window_splits = std::min(plan.splits, std::ceil(s.le / (kv_len / plan.splits)));
     const double per_split = std::ceil(s.le / window_splits);
@@ -190,7 +195,7 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   const double flops = 2 * s.b * s.lq * s.hq * lp * (s.dk + s.dv);
 
   const double units = plan.units_before_split * plan.splits;
-  const Occupancy occ = occupancy(units, plan.splits, p, hw);
+  const Occupancy occ = occupancy(plan.units_before_split, plan.splits, p, hw);
   const double t_hbm =
       (kv_bytes + other_bytes) * (occ.hbm_slots / units) / (hw.hbm.bandwidth_bytes_s * p.hbm);
   const double l2_rate =

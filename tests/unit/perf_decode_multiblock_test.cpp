@@ -1,7 +1,8 @@
-// The CUDA-core decode kernel's split-KV (multi-block) grid when it runs in whole waves
-// (AttentionPathParams::split_wave_ctas_per_sm), as TensorRT-LLM's MMHA plans it: a sequence's
-// heads split only up to one wave of CTAs, rounded up, each split at least 256 tokens at head
-// dim 128 (head dims rounded up to a power of two), and a grid past one wave pays for its tail.
+// The CUDA-core decode kernel's grid when its launcher tunes the block size
+// (AttentionPathParams::wave_blocks_per_sm), as TensorRT-LLM's MMHA does: a sequence's heads
+// split only up to one wave of CTAs, rounded up, each split at least 256 tokens at head dim 128
+// (head dims rounded up to a power of two); small grids grow their blocks to fill the SMs; and
+// a grid past one wave pays for its tail.
 
 #include <gtest/gtest.h>
 
@@ -11,8 +12,8 @@
 namespace kvsim::perf {
 namespace {
 
-/// H100 (132 SMs) with the CUDA-core path at MMHA's constants: one wave of 132 one-CTA-per-SM
-/// blocks, 256-token splits at head dim 128.
+/// H100 (132 SMs) with the CUDA-core path at MMHA's constants: two base blocks per SM (grids
+/// under 264 units grow them to one per SM), 256-token splits at head dim 128.
 hw::HardwareProfile h100_mmha() {
   hw::HardwareProfile hw = hw::load_hardware("h100-sxm");
   hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
@@ -20,7 +21,7 @@ hw::HardwareProfile h100_mmha() {
   p.min_split_tokens = 256;
   p.split_ref_head_dim = 128;
   p.split_sqrt_factor = 0;
-  p.split_wave_ctas_per_sm = 1;
+  p.wave_blocks_per_sm = 2;
   return hw;
 }
 
@@ -41,7 +42,7 @@ TEST(DecodeMultiBlock, SplitsFillOneWaveRoundedUp) {
   EXPECT_DOUBLE_EQ(splits({1, 65536, 131, 131, 128, "bf16"}, hw), 2);
   EXPECT_DOUBLE_EQ(splits({1, 65536, 132, 132, 128, "bf16"}, hw), 1);
   // Without whole waves the same grid rounds down: floor(132 / 32) = 4.
-  hw.kernels.decode_attention.cuda_core.split_wave_ctas_per_sm = 0;
+  hw.kernels.decode_attention.cuda_core.wave_blocks_per_sm = 0;
   EXPECT_DOUBLE_EQ(splits({1, 4096, 32, 32, 128, "bf16"}, hw), 4);
 }
 
@@ -89,6 +90,51 @@ TEST(DecodeMultiBlock, TailWaveStreamsAtItsOwnRamp) {
   const double ramped = decode_attention_cost(op, hw).seconds;
   EXPECT_EQ(decode_attention_cost(op, hw).bound, Bound::hbm);
   EXPECT_NEAR(ramped / saturated, (132.0 + 72.0) / 144.0, 1e-9);
+}
+
+TEST(DecodeMultiBlock, UnsplitGridsRunInWavesOfGrownBlocks) {
+  hw::HardwareProfile hw = h100_mmha();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
+  p.floor_s = p.fp8_floor_s = 0;
+  p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
+  p.cta_row_s = p.combine_s = p.combine_per_split_s = p.extra_wave_s = 0;
+  p.compute = 1;
+  p.saturating_units = 100;
+  // One sequence of 256 tokens at head dim 128 never splits; its time is then proportional to
+  // its HBM slots, as every head streams the same bytes.
+  const auto seconds = [&](int64_t heads) {
+    const DecodeAttentionOp op{1, 256, heads, heads, 128, "bf16"};
+    EXPECT_DOUBLE_EQ(plan_decode_attention(op, hw).splits, 1);
+    return decode_attention_cost(op, hw).seconds;
+  };
+  // 264 units fill both base slots of every SM: one wave, 264 slots.
+  const double full = seconds(264);
+  // 320: two waves of 264 and 56 (the tail at the ramp of 100 slots).
+  EXPECT_NEAR(seconds(320) / full, (264.0 + 100.0) / 264.0, 1e-9);
+  // 200: blocks grow to one per SM, so two waves of 132 and 68 (at 100 slots).
+  EXPECT_NEAR(seconds(200) / full, (132.0 + 100.0) / 264.0, 1e-9);
+  // Without the tuning (0) there are no waves: 200 units stream at their own rate.
+  p.wave_blocks_per_sm = 0;
+  const double full_flat = seconds(264);
+  EXPECT_NEAR(seconds(200) / full_flat, 200.0 / 264.0, 1e-9);
+}
+
+TEST(DecodeMultiBlock, SerialWorkTakesAsManyRoundsAsTheBusiestSmHoldsCtas) {
+  hw::HardwareProfile hw = h100_mmha();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
+  p.floor_s = p.fp8_floor_s = 0;
+  p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
+  p.cta_row_s = p.combine_s = p.combine_per_split_s = p.extra_wave_s = 0;
+  // Query heads sharing one KV head: per-head math and L2 reads, next to no HBM traffic.
+  const auto seconds = [&](int64_t heads) {
+    const DecodeAttentionOp op{1, 256, heads, 1, 128, "bf16"};
+    const OpCost c = decode_attention_cost(op, hw);
+    EXPECT_NE(c.bound, Bound::hbm);
+    return c.seconds;
+  };
+  // 264 heads: two CTAs on every SM. 320: three on some, so three rounds for 320 / 264 of the
+  // work: 396 / 264 of the time.
+  EXPECT_NEAR(seconds(320) / seconds(264), 396.0 / 264.0, 1e-9);
 }
 
 }  // namespace

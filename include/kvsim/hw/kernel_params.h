@@ -87,15 +87,15 @@ struct AttentionPathParams {
   /// each head's dims (laid out for that power of two, `dh_max`) walks fewer tokens per loop step
   /// the wider the head (TensorRT-LLM's MMHA); 0: fixed token counts.
   double split_ref_head_dim = 0;
-  /// When > 0, the kernel splits the KV only to fill one wave, rounded up, and runs a split grid
-  /// in whole waves of SMs x this CTAs: splits = ceil(fill_units / units) while units <
-  /// fill_units (else 1), and a split grid's throughput time scales by the wave padding
-  /// ceil(units / W) x W / units, W = SMs x this. TensorRT-LLM's MMHA multi-block mode: at most
-  /// divUp(SMs, batch x heads) blocks per sequence, one 512-thread block per SM. 0: splits =
-  /// floor(fill_units / units) and no wave padding.
-  double split_wave_ctas_per_sm = 0;
-  /// With split_wave_ctas_per_sm: serial time each wave after the first adds (its CTAs' start-up
-  /// and the final reduction it delays, which no other CTA overlaps).
+  /// When > 0, the kernel's launcher tunes its block size to the grid, and its split-KV grid
+  /// fills one wave, rounded up (TensorRT-LLM's MMHA). This is how many base-size blocks fit on
+  /// an SM: a grid of fewer than SMs x this units grows its blocks (2x or 4x threads) to fill the
+  /// SMs, so a wave holds SMs x this / growth CTAs, and the grid pays for its tail wave (at the
+  /// tail's HBM ramp; serial per-CTA work in full). Splits = ceil(fill_units / units) while
+  /// units < fill_units, else 1. 0: splits = floor(fill_units / units), no waves.
+  double wave_blocks_per_sm = 0;
+  /// With wave_blocks_per_sm: serial time each wave after the first adds to a split grid (its
+  /// CTAs' start-up and the final reduction it delays, which no other CTA overlaps).
   double extra_wave_s = 0;
 };
 
