@@ -25,6 +25,13 @@ hw::HardwareProfile h100_mmha() {
   return hw;
 }
 
+/// No launch floor, per-unit overhead, per-CTA latency or combine: only throughput costs time.
+void drop_fixed_costs(hw::AttentionPathParams& p) {
+  p.floor_s = p.fp8_floor_s = 0;
+  p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
+  p.cta_row_s = p.combine_s = p.combine_per_split_s = p.extra_wave_s = 0;
+}
+
 double splits(const DecodeAttentionOp& op, const hw::HardwareProfile& hw) {
   const DecodeAttentionPlan plan = plan_decode_attention(op, hw);
   EXPECT_FALSE(plan.tensor_path);
@@ -76,10 +83,8 @@ TEST(DecodeMultiBlock, EachWaveAfterTheFirstAddsItsLatency) {
 TEST(DecodeMultiBlock, TailWaveStreamsAtItsOwnRamp) {
   hw::HardwareProfile hw = h100_mmha();
   hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
-  // Only the HBM stream costs time: no floors, overheads, combine or latency; math is free.
-  p.floor_s = p.fp8_floor_s = 0;
-  p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
-  p.cta_row_s = p.combine_s = p.combine_per_split_s = p.extra_wave_s = 0;
+  // Only the HBM stream costs time; math is free.
+  drop_fixed_costs(p);
   p.compute = 1;
   // 16 heads x 9 splits = 144 CTAs: a full wave of 132, then a tail of 12.
   const DecodeAttentionOp op{1, 65536, 16, 16, 128, "bf16"};
@@ -95,9 +100,7 @@ TEST(DecodeMultiBlock, TailWaveStreamsAtItsOwnRamp) {
 TEST(DecodeMultiBlock, UnsplitGridsRunInWavesOfGrownBlocks) {
   hw::HardwareProfile hw = h100_mmha();
   hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
-  p.floor_s = p.fp8_floor_s = 0;
-  p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
-  p.cta_row_s = p.combine_s = p.combine_per_split_s = p.extra_wave_s = 0;
+  drop_fixed_costs(p);
   p.compute = 1;
   p.saturating_units = 100;
   // One sequence of 256 tokens at head dim 128 never splits; its time is then proportional to
@@ -122,9 +125,7 @@ TEST(DecodeMultiBlock, UnsplitGridsRunInWavesOfGrownBlocks) {
 TEST(DecodeMultiBlock, SerialWorkTakesAsManyRoundsAsTheBusiestSmHoldsCtas) {
   hw::HardwareProfile hw = h100_mmha();
   hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
-  p.floor_s = p.fp8_floor_s = 0;
-  p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
-  p.cta_row_s = p.combine_s = p.combine_per_split_s = p.extra_wave_s = 0;
+  drop_fixed_costs(p);
   // Query heads sharing one KV head: per-head math and L2 reads, next to no HBM traffic.
   const auto seconds = [&](int64_t heads) {
     const DecodeAttentionOp op{1, 256, heads, 1, 128, "bf16"};
