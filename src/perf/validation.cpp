@@ -7,6 +7,8 @@
 #include <fstream>
 #include <numeric>
 
+#include "kvsim/perf/decode_attention.h"
+
 namespace kvsim::perf {
 
 double spearman(const std::vector<double>& a, const std::vector<double>& b) {
@@ -61,29 +63,37 @@ std::string size_bucket(const Sample& s) {
 
 void summarise(ValidationResult& r) {
   std::vector<const Sample*> all;
-  std::map<std::string, std::vector<const Sample*>> fam, bound, size;
+  std::map<std::string, std::vector<const Sample*>> fam, bound, size, kernel;
   for (const Sample& s : r.samples) {
     all.push_back(&s);
     fam[s.family].push_back(&s);
     bound[s.family + "/" + s.bound].push_back(&s);
     size[s.family + "/" + size_bucket(s)].push_back(&s);
+    if (!s.kernel.empty()) kernel[s.family + "/" + s.kernel].push_back(&s);
   }
   r.overall = error_stats(all);
   r.by_family.clear();
   r.by_bound.clear();
   r.by_size.clear();
+  r.by_kernel.clear();
   for (const auto& [k, v] : fam)
     r.by_family[k] = error_stats(v);
   for (const auto& [k, v] : bound)
     r.by_bound[k] = error_stats(v);
   for (const auto& [k, v] : size)
     r.by_size[k] = error_stats(v);
+  for (const auto& [k, v] : kernel)
+    r.by_kernel[k] = error_stats(v);
 }
 
 void predict(Sample& s, const hw::HardwareProfile& hw) {
   const OpCost c = operator_cost(s.op, hw);
   s.predicted_s = c.seconds;
   s.bound = to_string(c.bound);
+  if (const auto* decode = std::get_if<DecodeAttentionOp>(&s.op)) {
+    const DecodeAttentionPlan plan = plan_decode_attention(*decode, hw);
+    s.kernel = plan.tensor_path ? "tensor_core" : plan.splits > 1 ? "cuda_core_split" : "cuda_core";
+  }
   s.flops = c.work.total_flops();
   s.bytes = c.work.level(Level::hbm) +
             std::max(c.work.level(Level::host), c.work.link(LinkKind::pcie)) +

@@ -88,6 +88,7 @@ core::Json validation_json(const perf::ValidationResult& r, const perf::Validati
   j.set("by_family", stats_map(r.by_family));
   j.set("by_bound", stats_map(r.by_bound));
   j.set("by_size", stats_map(r.by_size));
+  j.set("by_kernel", stats_map(r.by_kernel));
   if (before) {
     j.set("before", core::Json::object()
                         .set("hardware", before->hardware)
@@ -131,6 +132,10 @@ std::string validation_markdown(const perf::ValidationResult& r,
   stats_table(out, r.by_family, before ? &before->by_family : nullptr, "family");
   out += "\n## By family and bound\n\n";
   stats_table(out, r.by_bound, nullptr, "family/bound");
+  if (!r.by_kernel.empty()) {
+    out += "\n## By family and kernel path\n\n";
+    stats_table(out, r.by_kernel, nullptr, "family/kernel");
+  }
   out += "\n## By family and measured time\n\n";
   stats_table(out, r.by_size, nullptr, "family/size");
   const auto worst = worst_samples(r, worst_rows);

@@ -74,6 +74,28 @@ TEST(ValidateCli, WritesReportsAndListsRejectedRows) {
   EXPECT_TRUE(contains(c.err, "no 'measured_us' column")) << c.err;
 }
 
+TEST(ValidateCli, GroupsDecodeAttentionByKernelPath) {
+  // An fp8 cache runs the tensor-core kernel; MHA the CUDA-core one, which splits the KV of one
+  // sequence of 32 heads (under the 132 SMs) but not of 64 sequences.
+  TempFile m("m.csv",
+             "op,batch,kv_len,q_heads,kv_heads,head_dim,kv_dtype,measured_us\n"
+             "decode_attention,1,4096,64,8,128,fp8,11\n"
+             "decode_attention,1,4096,32,32,128,bf16,47\n"
+             "decode_attention,64,4096,32,32,128,bf16,2200\n");
+  const std::string dir = m.dir() + "/report";
+  Result r = run_kvsim({"validate", "--measurements", m.path(), "--out", dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const core::Doc j = core::parse_json(slurp(dir + "/validation.json"), "v.json");
+  const core::Doc* kernels = j.find("by_kernel");
+  ASSERT_NE(kernels, nullptr);
+  for (const char* k : {"decode_attention/tensor_core", "decode_attention/cuda_core_split",
+                        "decode_attention/cuda_core"}) {
+    ASSERT_NE(kernels->find(k), nullptr) << k;
+    EXPECT_EQ(kernels->find(k)->find("n")->text, "1") << k;
+  }
+  EXPECT_TRUE(contains(slurp(dir + "/validation.md"), "## By family and kernel path"));
+}
+
 TEST(CalibrateCli, WritesALoadableProfileAndAHeldOutReport) {
   std::string csv = "op,m,n,k,dtype,measured_us,split\n";
   int i = 0;

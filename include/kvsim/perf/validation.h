@@ -16,6 +16,9 @@ struct Sample {
   int line = 0;
   std::string family;
   std::string bound;
+  /// Which kernel path a decode-attention row takes (tensor_core, cuda_core, or
+  /// cuda_core_split when the CUDA-core kernel splits the KV); empty for other operators.
+  std::string kernel;
   double measured_s = 0;
   double predicted_s = 0;
   double flops = 0;  ///< the operator's useful work (all engines)
@@ -51,8 +54,9 @@ struct ValidationResult {
   std::vector<Rejected> rejected;
   ErrorStats overall;
   std::map<std::string, ErrorStats> by_family;
-  std::map<std::string, ErrorStats> by_bound;  ///< key "family/bound"
-  std::map<std::string, ErrorStats> by_size;   ///< key "family/size bucket"
+  std::map<std::string, ErrorStats> by_bound;   ///< key "family/bound"
+  std::map<std::string, ErrorStats> by_size;    ///< key "family/size bucket"
+  std::map<std::string, ErrorStats> by_kernel;  ///< key "family/kernel" (decode attention)
 };
 
 /// Read a measurement CSV (operator columns + measured_us), predict every row on `hw`, and
