@@ -73,7 +73,8 @@ std::vector<Field> fields(AttentionPathParams& a) {
       {"combine_per_split_ns", &a.combine_per_split_s, 1e-9, core::Range::non_negative()},
       {"split_ref_head_dim", &a.split_ref_head_dim, 1, core::Range::non_negative()},
       {"wave_blocks_per_sm", &a.wave_blocks_per_sm, 1, core::Range::non_negative()},
-      {"extra_wave_us", &a.extra_wave_s, 1e-6, core::Range::non_negative()}};
+      {"extra_wave_us", &a.extra_wave_s, 1e-6, core::Range::non_negative()},
+      {"unsplit_blocks_per_sm", &a.unsplit_blocks_per_sm, 1, core::Range::non_negative()}};
 }
 
 std::vector<Field> fields(PrefillAttentionParams& p) {

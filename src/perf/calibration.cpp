@@ -137,7 +137,8 @@ std::vector<Param> attention_params(bool tensor) {
   // split planner's square-root cap, 128 fixed fits better than 174 fitted: loss 0.1018 vs 0.1031).
   // The CUDA-core path's split length and machine fill are its launcher's constants too (TensorRT-
   // LLM's MMHA: 256 tokens at head dim 128, one wave of the SMs); fitted, they had settled at 171
-  // and 143, stand-ins for the waves the model lacked. Its KV tile stays fitted.
+  // and 143, stand-ins for the waves the model lacked. So are its blocks per SM (never fitted).
+  // Its KV tile and wave lifetime stay fitted.
   if (tensor)
     v.push_back(field("fill_units", 1, Kind::positive, &A::fill_units));
   else {

@@ -81,7 +81,7 @@ bool tensor_kernel_chosen(const DecodeAttentionOp& op, const Shape& s,
 struct Occupancy {
   double hbm_slots;        ///< CTA slots of HBM time: units / hbm_slots is the achieved rate share
   double wave_pad = 1;     ///< serial per-CTA work (math, per-SM L2 reads) x this
-  double extra_waves = 0;  ///< waves after the first, of a split grid
+  double extra_waves = 0;  ///< waves after the first
 };
 
 /// A wave of n concurrent CTAs streams HBM at the rate of max(n, saturating_units) CTA slots:
@@ -89,13 +89,19 @@ struct Occupancy {
 /// (wave_blocks_per_sm > 0) runs in whole waves: its blocks grow to fill the SMs, so a wave holds
 /// SMs x (base blocks per SM / growth) CTAs; the grid streams its full waves, then its tail at the
 /// tail's own ramp. Its serial per-CTA work takes as many rounds as the busiest SM holds CTAs.
+/// A grid planned for splitting (fewer units than fill_units) runs the multi-block kernel, with
+/// wave_blocks_per_sm base blocks per SM; a larger grid runs the single-block kernel, with
+/// unsplit_blocks_per_sm (when set).
 Occupancy occupancy(double units_before_split, double splits, const hw::AttentionPathParams& p,
                     const hw::HardwareProfile& hw) {
   const double units = units_before_split * splits;
   Occupancy o{std::max(units, p.saturating_units)};
-  const double base_blocks = p.wave_blocks_per_sm;
-  if (base_blocks <= 0) return o;
   const double sms = static_cast<double>(hw.sm_count);
+  const bool multi_block_kernel = units_before_split < p.fill_units;
+  const double base_blocks = multi_block_kernel || p.unsplit_blocks_per_sm <= 0
+                                 ? p.wave_blocks_per_sm
+                                 : p.unsplit_blocks_per_sm;
+  if (base_blocks <= 0) return o;
   // The block grows by the factor that would fill every SM's base slots, as 2x or 4x threads.
   const double wanted = std::min(std::ceil(sms * base_blocks / units_before_split), base_blocks);
   const double growth = wanted >= 4 ? 4 : (wanted >= 2 ? 2 : 1);
@@ -105,7 +111,7 @@ Occupancy occupancy(double units_before_split, double splits, const hw::Attentio
   o.hbm_slots = full_waves * std::max(wave_ctas, p.saturating_units) +
                 (tail > 0 ? std::max(tail, p.saturating_units) : 0.0);
   o.wave_pad = std::ceil(units / sms) * sms / units;
-  o.extra_waves = splits > 1 ? std::ceil(units / wave_ctas) - 1 : 0;
+  o.extra_waves = std::ceil(units / wave_ctas) - 1;
   return o;
 }
 
@@ -220,13 +226,17 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   const double t_over = plan.units_before_split * tau;
   // One CTA's serial work on its query rows (load q, softmax, rescale, write o) is a latency
   // that more units cannot hide: it bounds the body however small the KV is.
-  const double t_cta = p.cta_row_s * (plan.tensor_path ? rows : 1.0) * s.dk / 128;
+  // Each wave after the first waits for a CTA lifetime: inside the latency chain of an unsplit
+  // grid, after the body of a split one (the combine waits for the last wave's partials).
+  const bool split = plan.splits > 1;
+  const double t_cta = p.cta_row_s * (plan.tensor_path ? rows : 1.0) * s.dk / 128 +
+                       (split ? 0.0 : occ.extra_waves * p.extra_wave_s);
   const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
   const double body = soft_max(std::max(t_over, t_cta), thr, p.overlap);
   const double floor = fp8.floor ? p.fp8_floor_s : p.floor_s;
-  const double combine = plan.splits > 1 ? p.combine_s + p.combine_per_split_s * plan.splits +
-                                               p.extra_wave_s * occ.extra_waves
-                                         : 0;
+  const double combine =
+      split ? p.combine_s + p.combine_per_split_s * plan.splits + p.extra_wave_s * occ.extra_waves
+            : 0;
   c.seconds = floor + body + combine;
   if (floor + combine > body)
     c.bound = Bound::launch;

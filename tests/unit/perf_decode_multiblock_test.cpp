@@ -12,8 +12,10 @@
 namespace kvsim::perf {
 namespace {
 
-/// H100 (132 SMs) with the CUDA-core path at MMHA's constants: two base blocks per SM (grids
-/// under 264 units grow them to one per SM), 256-token splits at head dim 128.
+/// H100 (132 SMs) with the CUDA-core path at MMHA's constants: the multi-block kernel (grids
+/// under 132 units) has two base blocks per SM and grows them to one per SM; the single-block
+/// kernel has four, grown to one per SM under 176 units, two under 528; 256-token splits at head
+/// dim 128.
 hw::HardwareProfile h100_mmha() {
   hw::HardwareProfile hw = hw::load_hardware("h100-sxm");
   hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
@@ -22,6 +24,7 @@ hw::HardwareProfile h100_mmha() {
   p.split_ref_head_dim = 128;
   p.split_sqrt_factor = 0;
   p.wave_blocks_per_sm = 2;
+  p.unsplit_blocks_per_sm = 4;
   return hw;
 }
 
@@ -110,12 +113,20 @@ TEST(DecodeMultiBlock, UnsplitGridsRunInWavesOfGrownBlocks) {
     EXPECT_DOUBLE_EQ(plan_decode_attention(op, hw).splits, 1);
     return decode_attention_cost(op, hw).seconds;
   };
-  // 264 units fill both base slots of every SM: one wave, 264 slots.
+  // 264 units: blocks of 512 threads, two per SM: one wave, 264 slots.
   const double full = seconds(264);
   // 320: two waves of 264 and 56 (the tail at the ramp of 100 slots).
   EXPECT_NEAR(seconds(320) / full, (264.0 + 100.0) / 264.0, 1e-9);
-  // 200: blocks grow to one per SM, so two waves of 132 and 68 (at 100 slots).
-  EXPECT_NEAR(seconds(200) / full, (132.0 + 100.0) / 264.0, 1e-9);
+  // 200: still 512 threads (factor divUp(528, 200) = 3), so one wave of 200.
+  EXPECT_NEAR(seconds(200) / full, 200.0 / 264.0, 1e-9);
+  // 160: factor 4, blocks of 1,024 threads, one per SM: waves of 132 and 28 (at 100 slots).
+  EXPECT_NEAR(seconds(160) / full, (132.0 + 100.0) / 264.0, 1e-9);
+  // 600: past 528 units the blocks keep 256 threads, four per SM: waves of 528 and 72.
+  EXPECT_NEAR(seconds(600) / full, (528.0 + 100.0) / 264.0, 1e-9);
+  // Without the single-block kernel's own figure it takes the multi-block kernel's two: 200
+  // units grow to one 512-thread block per SM, waves of 132 and 68.
+  p.unsplit_blocks_per_sm = 0;
+  EXPECT_NEAR(seconds(200) / seconds(264), (132.0 + 100.0) / 264.0, 1e-9);
   // Without the tuning (0) there are no waves: 200 units stream at their own rate.
   p.wave_blocks_per_sm = 0;
   const double full_flat = seconds(264);
@@ -136,6 +147,27 @@ TEST(DecodeMultiBlock, SerialWorkTakesAsManyRoundsAsTheBusiestSmHoldsCtas) {
   // 264 heads: two CTAs on every SM. 320: three on some, so three rounds for 320 / 264 of the
   // work: 396 / 264 of the time.
   EXPECT_NEAR(seconds(320) / seconds(264), 396.0 / 264.0, 1e-9);
+}
+
+TEST(DecodeMultiBlock, UnsplitWavesChainTheirLifetimes) {
+  hw::HardwareProfile hw = h100_mmha();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
+  drop_fixed_costs(p);
+  p.overlap = 60;  // a hard max of latency and throughput
+  p.extra_wave_s = 5e-6;
+  // 2 cached tokens per head: the throughput terms stay far below one wave's lifetime.
+  const auto seconds = [&](int64_t heads) {
+    const DecodeAttentionOp op{1, 2, heads, heads, 128, "bf16"};
+    EXPECT_DOUBLE_EQ(plan_decode_attention(op, hw).splits, 1);
+    return decode_attention_cost(op, hw).seconds;
+  };
+  // Waves of 528 from 528 units: 1,056 take two, 1,057 three.
+  EXPECT_LT(seconds(528), 1e-6);
+  EXPECT_DOUBLE_EQ(seconds(1056), 5e-6);
+  EXPECT_DOUBLE_EQ(seconds(1057), 10e-6);
+  // 160 units run 1,024-thread blocks, one per SM: two waves; 192 run 512-thread ones: one.
+  EXPECT_DOUBLE_EQ(seconds(160), 5e-6);
+  EXPECT_LT(seconds(192), 1e-6);
 }
 
 }  // namespace

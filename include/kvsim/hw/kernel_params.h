@@ -94,9 +94,15 @@ struct AttentionPathParams {
   /// tail's HBM ramp; serial per-CTA work in full). Splits = ceil(fill_units / units) while
   /// units < fill_units, else 1. 0: splits = floor(fill_units / units), no waves.
   double wave_blocks_per_sm = 0;
-  /// With wave_blocks_per_sm: serial time each wave after the first adds to a split grid (its
-  /// CTAs' start-up and the final reduction it delays, which no other CTA overlaps).
+  /// With wave_blocks_per_sm: the lifetime of one wave of CTAs, which each wave after the first
+  /// adds. An unsplit grid adds it to its per-CTA latency (which throughput can hide); a split grid
+  /// adds it after its body, as the combine waits for the last wave's partials.
   double extra_wave_s = 0;
+  /// With wave_blocks_per_sm: base-size blocks per SM of the kernel a grid of at least fill_units
+  /// units runs (MMHA's single-block kernel, which has fewer registers per thread than its
+  /// multi-block one); its grids of at least SMs x this units keep the base size. 0: the same as
+  /// wave_blocks_per_sm.
+  double unsplit_blocks_per_sm = 0;
 };
 
 struct DecodeAttentionParams {
