@@ -99,9 +99,9 @@ struct AttentionPathParams {
   /// adds it after its body, as the combine waits for the last wave's partials.
   double extra_wave_s = 0;
   /// With wave_blocks_per_sm: base-size blocks per SM of the kernel a grid of at least fill_units
-  /// units runs (MMHA's single-block kernel, which has fewer registers per thread than its
-  /// multi-block one); its grids of at least SMs x this units keep the base size. 0: the same as
-  /// wave_blocks_per_sm.
+  /// units runs (MMHA's single-block kernel; on H100 4, from its launcher's register limit, where
+  /// the multi-block kernel's measured split points need 2); its grids of at least SMs x this
+  /// units keep the base size. 0: the same as wave_blocks_per_sm.
   double unsplit_blocks_per_sm = 0;
 };
 
