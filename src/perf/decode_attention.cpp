@@ -190,10 +190,10 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   OpCost c;
   c.work = decode_attention_work(op);
 
+  const bool split = plan.splits > 1;
   const double lp = plan.padded_tokens;
   const double kv_bytes = s.b * lp * s.hkv * s.token_bytes;
-  const double partials =
-      plan.splits > 1 ? s.b * s.lq * s.hq * plan.splits * (s.dv + 2) * 4 * 2 : 0;
+  const double partials = split ? s.b * s.lq * s.hq * plan.splits * (s.dv + 2) * 4 * 2 : 0;
   const double other_bytes =
       s.b * s.lq * s.hq * (s.dk + s.dv) * kActBytes + block_table_bytes(op, s) + partials;
   const double rows = s.group * s.lq;
@@ -228,7 +228,6 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   // that more units cannot hide: it bounds the body however small the KV is.
   // Each wave after the first waits for a CTA lifetime: inside the latency chain of an unsplit
   // grid, after the body of a split one (the combine waits for the last wave's partials).
-  const bool split = plan.splits > 1;
   const double t_cta = p.cta_row_s * (plan.tensor_path ? rows : 1.0) * s.dk / 128 +
                        (split ? 0.0 : occ.extra_waves * p.extra_wave_s);
   const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
