@@ -74,7 +74,11 @@ std::vector<Field> fields(AttentionPathParams& a) {
       {"split_ref_head_dim", &a.split_ref_head_dim, 1, core::Range::non_negative()},
       {"wave_blocks_per_sm", &a.wave_blocks_per_sm, 1, core::Range::non_negative()},
       {"extra_wave_us", &a.extra_wave_s, 1e-6, core::Range::non_negative()},
-      {"unsplit_blocks_per_sm", &a.unsplit_blocks_per_sm, 1, core::Range::non_negative()}};
+      {"unsplit_blocks_per_sm", &a.unsplit_blocks_per_sm, 1, core::Range::non_negative()},
+      {"resident_ctas_per_sm", &a.resident_ctas_per_sm, 1, core::Range::non_negative()},
+      {"tile_latency_ns", &a.tile_latency_s, 1e-9, core::Range::non_negative()},
+      {"tile_latency_per_row_ns", &a.tile_latency_per_row_s, 1e-9, core::Range::non_negative()},
+      {"fp8_overlap", &a.fp8_overlap, 1, core::Range::non_negative()}};
 }
 
 std::vector<Field> fields(PrefillAttentionParams& p) {
@@ -99,6 +103,9 @@ void read_section(core::MapReader& parent, const char* key, T& target) {
   if constexpr (std::is_same_v<T, GemmKernelParams>) {
     if (auto b = m->maybe_boolean("fp8_block_split_k")) target.fp8_block_split_k = *b;
   }
+  if constexpr (std::is_same_v<T, AttentionPathParams>) {
+    if (auto b = m->maybe_boolean("overhead_per_cta")) target.overhead_per_cta = *b;
+  }
   m->finish();
 }
 
@@ -114,6 +121,9 @@ std::string write_section(const T& source, const std::string& indent) {
   }
   if constexpr (std::is_same_v<T, GemmKernelParams>) {
     out += fmt::format("{}fp8_block_split_k: {}\n", indent, source.fp8_block_split_k);
+  }
+  if constexpr (std::is_same_v<T, AttentionPathParams>) {
+    out += fmt::format("{}overhead_per_cta: {}\n", indent, source.overhead_per_cta);
   }
   return out;
 }

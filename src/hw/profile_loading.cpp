@@ -83,6 +83,12 @@ KernelParams scale_kernel_params(const KernelParams& source, const HardwareProfi
   }
   k.prefill_attention.tensor =
       ratio_capped(k.prefill_attention.tensor, bf16_ratio_to, bf16_ratio_from);
+  // XQA's launch bounds give 2 resident CTAs per SM only in its sm90 build, 1 in every other one
+  // (XQA-MHA in h100-sxm.yaml).
+  if (from.architecture == "hopper" && to.architecture != "hopper") {
+    double& resident = k.decode_attention.tensor.resident_ctas_per_sm;
+    resident = std::min(resident, 1.0);
+  }
   return k;
 }
 

@@ -141,6 +141,15 @@ std::vector<Param> attention_params(bool tensor) {
   // LLM's MMHA: 256 tokens at head dim 128, one wave of the SMs); fitted, they had settled at 171
   // and 143, stand-ins for the waves the model lacked. So are its blocks per SM (never fitted).
   // Its KV tile and wave lifetime stay fitted.
+  // The tensor-core kernel's CTAs per SM are its launch bounds (2 on sm90), never fitted; its tile
+  // latency and the fp8 kernel's overlap are fitted.
+  if (tensor) {
+    v.push_back(seeded_field("tile_latency_ns", &A::tile_latency_s, 700e-9, 1e-9));
+    v.push_back(seeded_field("tile_latency_per_row_ns", &A::tile_latency_per_row_s, 20e-9, 1e-9));
+    v.push_back(seeded(
+        pre + "fp8_overlap", 1, 1.2, [path](HardwareProfile& p) { return &path(p).fp8_overlap; },
+        Kind::overlap));
+  }
   if (!tensor) {
     v.push_back(field("kv_tile_tokens", 1, Kind::positive, &A::kv_tile_tokens));
     v.push_back(seeded_field("extra_wave_us", &A::extra_wave_s, 2e-6, 1e-6));

@@ -115,6 +115,17 @@ Occupancy occupancy(double units_before_split, double splits, const hw::Attentio
   return o;
 }
 
+/// The stream time when each CTA's loads in flight, not HBM, set its pace: one KV tile per tile
+/// latency, and an SM runs resident_ctas_per_sm CTAs at a time, so its CTAs beyond those wait.
+/// 0 when the path has no such bound.
+double tile_latency_bound(const DecodeAttentionPlan& plan, const hw::AttentionPathParams& p,
+                          double rows, double units, const hw::HardwareProfile& hw) {
+  if (p.tile_latency_s <= 0 || p.resident_ctas_per_sm <= 0) return 0;
+  const double tiles_per_cta = plan.padded_tokens / (plan.splits * plan.tile_tokens);
+  const double turns = std::ceil(units / (p.resident_ctas_per_sm * hw.sm_count));
+  return turns * tiles_per_cta * (p.tile_latency_s + p.tile_latency_per_row_s * rows);
+}
+
 /// MMHA sizes its per-head thread layout for the head dim rounded up to a power of two (dh_max).
 double pow2_ceil(double x) {
   return std::exp2(std::ceil(std::log2(x)));
@@ -148,6 +159,7 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
   const double dim_scale = p.split_ref_head_dim > 0 ? p.split_ref_head_dim / pow2_ceil(s.dk) : 1.0;
   const double min_split = p.min_split_tokens * dim_scale;
   const double tile = p.kv_tile_tokens * dim_scale;
+  plan.tile_tokens = tile;
   double max_splits = std::max(1.0, std::ceil(plan_len / min_split));
   if (p.split_sqrt_factor > 0)
     max_splits = std::min(max_splits, std::round(std::sqrt(max_splits * p.split_sqrt_factor)));
@@ -202,8 +214,9 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
 
   const double units = plan.units_before_split * plan.splits;
   const Occupancy occ = occupancy(plan.units_before_split, plan.splits, p, hw);
-  const double t_hbm =
-      (kv_bytes + other_bytes) * (occ.hbm_slots / units) / (hw.hbm.bandwidth_bytes_s * p.hbm);
+  const double t_hbm = std::max(
+      (kv_bytes + other_bytes) * (occ.hbm_slots / units) / (hw.hbm.bandwidth_bytes_s * p.hbm),
+      tile_latency_bound(plan, p, rows, units, hw));
   const double l2_rate =
       (hw.l2.present ? hw.l2.bandwidth_bytes_s : hw.hbm.bandwidth_bytes_s) * hw.efficiency.l2;
   const double t_l2 = occ.wave_pad * kv_bytes * (plan.tensor_path ? 1.0 : s.group) / l2_rate;
@@ -223,7 +236,7 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   const double tau = (p.overhead_base_s + p.overhead_per_head_dim_s * s.dk / 128 +
                       p.overhead_per_group_dim_s * s.dk * s.group / 4096) *
                      (fp8.overhead ? p.fp8_overhead_scale : 1.0);
-  const double t_over = plan.units_before_split * tau;
+  const double t_over = (p.overhead_per_cta ? units : plan.units_before_split) * tau;
   // One CTA's serial work on its query rows (load q, softmax, rescale, write o) is a latency
   // that more units cannot hide: it bounds the body however small the KV is.
   // Each wave after the first waits for a CTA lifetime: inside the latency chain of an unsplit
@@ -231,7 +244,8 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   const double t_cta = p.cta_row_s * (plan.tensor_path ? rows : 1.0) * s.dk / 128 +
                        (split ? 0.0 : occ.extra_waves * p.extra_wave_s);
   const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
-  const double body = soft_max(std::max(t_over, t_cta), thr, p.overlap);
+  const double overlap = fp8.overhead && p.fp8_overlap > 0 ? p.fp8_overlap : p.overlap;
+  const double body = soft_max(std::max(t_over, t_cta), thr, overlap);
   const double floor = fp8.floor ? p.fp8_floor_s : p.floor_s;
   const double combine =
       split ? p.combine_s + p.combine_per_split_s * plan.splits + p.extra_wave_s * occ.extra_waves

@@ -159,7 +159,8 @@ TEST(DecodeFp8Kernel, ShapesOutsideItsRangePayThe16BitConstants) {
   p.floor_s = 8e-6;
   p.fp8_floor_s = 5e-6;
   p.fp8_overhead_scale = 0.25;
-  p.overlap = 64;  // (almost) a hard max: the per-unit overhead shows whole
+  p.overlap = 64;     // (almost) a hard max: the per-unit overhead shows whole
+  p.fp8_overlap = 0;  // the fp8 kernel's shapes take the same
   const auto cost = [&hw](int64_t batch, int64_t q_heads, int64_t head_dim, double min_dim,
                           double max_group_dim) {
     hw.kernels.decode_attention.fp8_min_head_dim = min_dim;

@@ -103,6 +103,22 @@ struct AttentionPathParams {
   /// the multi-block kernel's measured split points need 2); its grids of at least SMs x this
   /// units keep the base size. 0: the same as wave_blocks_per_sm.
   double unsplit_blocks_per_sm = 0;
+  /// When true, every CTA of the grid pays the per-unit overhead (overhead_*_ns), the split-KV
+  /// CTAs included: a kernel whose split CTAs each run the whole prologue and epilogue (load q,
+  /// write the partial, take the sequence's semaphore; TensorRT-LLM's XQA). When false, only the
+  /// batch x heads units before the split pay it.
+  bool overhead_per_cta = false;
+  /// CTAs of this kernel resident on one SM at once (its launch bounds); with tile_latency_s.
+  double resident_ctas_per_sm = 0;
+  /// Latency of one CTA's step over one KV tile (kv_tile_tokens), plus tile_latency_per_row_s per
+  /// query row it holds, when its few loads in flight, not HBM, set the pace: a CTA then streams
+  /// at most one tile per latency, and an SM's CTAs beyond resident_ctas_per_sm wait their turn.
+  /// 0: no such bound.
+  double tile_latency_s = 0;
+  double tile_latency_per_row_s = 0;
+  /// The overlap exponent of the fp8 kernel's overhead with its stream, on shapes that get its
+  /// lower per-unit overhead (fp8_max_group_dim); 0: `overlap`.
+  double fp8_overlap = 0;
 };
 
 struct DecodeAttentionParams {

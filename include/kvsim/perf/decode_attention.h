@@ -35,6 +35,7 @@ struct DecodeAttentionPlan {
   double units_before_split = 0;
   double splits = 1;
   double padded_tokens = 0;  ///< attended tokens rounded up to whole KV tiles per split
+  double tile_tokens = 0;    ///< KV tokens per tile at this head dim
 };
 
 DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
