@@ -78,7 +78,9 @@ std::vector<Field> fields(AttentionPathParams& a) {
       {"resident_ctas_per_sm", &a.resident_ctas_per_sm, 1, core::Range::non_negative()},
       {"tile_latency_ns", &a.tile_latency_s, 1e-9, core::Range::non_negative()},
       {"tile_latency_per_row_ns", &a.tile_latency_per_row_s, 1e-9, core::Range::non_negative()},
-      {"fp8_overlap", &a.fp8_overlap, 1, core::Range::non_negative()}};
+      {"fp8_overlap", &a.fp8_overlap, 1, core::Range::non_negative()},
+      {"idle_split_overhead", &a.idle_split_overhead, 1, core::Range{0, 1, false}},
+      {"fp8_idle_split_overhead", &a.fp8_idle_split_overhead, 1, core::Range{0, 1, false}}};
 }
 
 std::vector<Field> fields(PrefillAttentionParams& p) {

@@ -149,6 +149,12 @@ std::vector<Param> attention_params(bool tensor) {
     v.push_back(seeded(
         pre + "fp8_overlap", 1, 1.2, [path](HardwareProfile& p) { return &path(p).fp8_overlap; },
         Kind::overlap));
+    v.push_back(seeded(
+        pre + "idle_split_overhead", 1, 0.5,
+        [path](HardwareProfile& p) { return &path(p).idle_split_overhead; }, Kind::fraction));
+    v.push_back(seeded(
+        pre + "fp8_idle_split_overhead", 1, 0.5,
+        [path](HardwareProfile& p) { return &path(p).fp8_idle_split_overhead; }, Kind::fraction));
   }
   if (!tensor) {
     v.push_back(field("kv_tile_tokens", 1, Kind::positive, &A::kv_tile_tokens));

@@ -171,8 +171,10 @@ DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
     const double per_split = std::ceil(s.le / window_splits);
     plan.padded_tokens = std::ceil(per_split / tile) * tile * window_splits +
                          (plan.splits - window_splits) * idle_tokens;
+    plan.active_splits = window_splits;
     return plan;
   }
+  plan.active_splits = plan.splits;
   const double per_split = std::ceil(s.le / plan.splits);
   plan.padded_tokens = std::ceil(per_split / tile) * tile * plan.splits;
   return plan;
@@ -236,7 +238,11 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   const double tau = (p.overhead_base_s + p.overhead_per_head_dim_s * s.dk / 128 +
                       p.overhead_per_group_dim_s * s.dk * s.group / 4096) *
                      (fp8.overhead ? p.fp8_overhead_scale : 1.0);
-  const double t_over = (p.overhead_per_cta ? units : plan.units_before_split) * tau;
+  const double idle_share = fp8.overhead ? p.fp8_idle_split_overhead : p.idle_split_overhead;
+  const double ctas_paying =
+      p.overhead_per_cta ? plan.active_splits + (plan.splits - plan.active_splits) * idle_share
+                         : 1.0;
+  const double t_over = plan.units_before_split * ctas_paying * tau;
   // One CTA's serial work on its query rows (load q, softmax, rescale, write o) is a latency
   // that more units cannot hide: it bounds the body however small the KV is.
   // Each wave after the first waits for a CTA lifetime: inside the latency chain of an unsplit

@@ -1,7 +1,8 @@
 // The tensor-core decode kernel's CTA-level costs, as TensorRT-LLM's XQA runs them: every CTA of a
-// split grid pays the per-CTA overhead (AttentionPathParams::overhead_per_cta); a CTA streams at
-// most one KV tile per tile latency, with resident_ctas_per_sm CTAs of an SM at a time; the fp8
-// kernel's overhead overlaps its stream by its own exponent (fp8_overlap).
+// split grid pays the per-CTA overhead (AttentionPathParams::overhead_per_cta), an idle split of a
+// sliding window a share of it (idle_split_overhead); a CTA streams at most one KV tile per tile
+// latency, with resident_ctas_per_sm CTAs of an SM at a time; the fp8 kernel's overhead overlaps
+// its stream by its own exponent (fp8_overlap).
 
 #include <gtest/gtest.h>
 
@@ -49,6 +50,30 @@ TEST(DecodeXqa, EverySplitCtaPaysTheOverheadWhenPerCta) {
   EXPECT_NEAR(per_unit.seconds, 1e-6 + 8e-6, 1e-9);
   EXPECT_NEAR(per_cta.seconds, 1e-6 + 64e-6, 1e-9);
   EXPECT_EQ(per_cta.bound, Bound::overhead);
+}
+
+TEST(DecodeXqa, IdleWindowSplitsPayTheirShareOfTheOverhead) {
+  hw::HardwareProfile hw = h100_xqa();
+  hw.kernels.decode_attention.window_full_grid = true;
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
+  p.overhead_base_s = 1e-6;
+  p.overhead_per_cta = true;
+  p.window_split_tokens = p.fp8_window_split_tokens = 0;
+  // 8 units over 16,384 tokens: 32 splits of 512 planned over the whole sequence; a 128-token
+  // window lands in one of them, the other 31 are idle.
+  const DecodeAttentionOp op{8, 16384, 8, 1, 128, "bf16", 1, 128};
+  const DecodeAttentionPlan plan = plan_decode_attention(op, hw);
+  ASSERT_DOUBLE_EQ(plan.splits, 32);
+  ASSERT_DOUBLE_EQ(plan.active_splits, 1);
+  p.idle_split_overhead = 0;
+  EXPECT_NEAR(decode_attention_cost(op, hw).seconds, 1e-6 + 8 * 1e-6, 1e-9);
+  p.idle_split_overhead = 0.5;
+  EXPECT_NEAR(decode_attention_cost(op, hw).seconds, 1e-6 + 8 * (1 + 31 * 0.5) * 1e-6, 1e-9);
+  // The fp8 kernel's shapes take their own share.
+  DecodeAttentionOp fp8 = op;
+  fp8.kv_dtype = "fp8";
+  p.fp8_idle_split_overhead = 0.25;
+  EXPECT_NEAR(decode_attention_cost(fp8, hw).seconds, 1e-6 + 8 * (1 + 31 * 0.25) * 1e-6, 1e-9);
 }
 
 TEST(DecodeXqa, TileLatencyBoundsTheStreamOfFewCtas) {

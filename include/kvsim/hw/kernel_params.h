@@ -108,6 +108,11 @@ struct AttentionPathParams {
   /// write the partial, take the sequence's semaphore; TensorRT-LLM's XQA). When false, only the
   /// batch x heads units before the split pay it.
   bool overhead_per_cta = false;
+  /// With overhead_per_cta: the fraction of the per-CTA overhead that an idle split of a sliding
+  /// window pays (it finds no attended token and skips its KV loop), for 16-bit caches and for
+  /// the fp8 kernel's shapes.
+  double idle_split_overhead = 0;
+  double fp8_idle_split_overhead = 0;
   /// CTAs of this kernel resident on one SM at once (its launch bounds); with tile_latency_s.
   double resident_ctas_per_sm = 0;
   /// Latency of one CTA's step over one KV tile (kv_tile_tokens), plus tile_latency_per_row_s per

@@ -36,6 +36,9 @@ struct DecodeAttentionPlan {
   double splits = 1;
   double padded_tokens = 0;  ///< attended tokens rounded up to whole KV tiles per split
   double tile_tokens = 0;    ///< KV tokens per tile at this head dim
+  /// Splits that hold attended tokens: all of them, except under a sliding window planned over
+  /// the whole sequence, where the rest only pay `window_split_tokens`.
+  double active_splits = 1;
 };
 
 DecodeAttentionPlan plan_decode_attention(const DecodeAttentionOp& op,
