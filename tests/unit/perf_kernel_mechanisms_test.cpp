@@ -178,7 +178,12 @@ TEST(DecodeFp8Kernel, ShapesOutsideItsRangePayThe16BitConstants) {
       p.overhead_base_s + p.overhead_per_head_dim_s + p.overhead_per_group_dim_s * 128 * 32 / 4096;
   const double unscaled = cost(4096, 32, 128, 0, 2048) - p.floor_s;
   EXPECT_NEAR(unscaled, 4096 * tau16, 0.02 * unscaled);
-  EXPECT_LT(cost(4096, 32, 128, 0, 0) - p.fp8_floor_s, 0.5 * unscaled);
+  // Inside the range, the scale applies to the fixed part of the overhead, not the group's.
+  const double tau8 = (p.overhead_base_s + p.overhead_per_head_dim_s) * p.fp8_overhead_scale +
+                      p.overhead_per_group_dim_s * 128 * 32 / 4096;
+  const double scaled = cost(4096, 32, 128, 0, 0) - p.fp8_floor_s;
+  EXPECT_NEAR(scaled, 4096 * tau8, 0.02 * scaled);
+  EXPECT_LT(scaled, unscaled);
   dp.fp8_max_group_dim = 2048;
   EXPECT_EQ(decode_attention_cost({4096, 2, 32, 1, 128, "fp8"}, hw).bound, Bound::overhead);
 }

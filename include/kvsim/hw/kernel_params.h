@@ -60,6 +60,8 @@ struct AttentionPathParams {
   double overhead_base_s = 10e-9;          ///< per work unit, amortised over the machine
   double overhead_per_head_dim_s = 1e-9;   ///< x head_dim / 128
   double overhead_per_group_dim_s = 1e-9;  ///< x head_dim x group / 4096
+  /// Scales the fp8 kernel's fixed per-unit overhead (base and head-dim terms); its per-group-dim
+  /// term is the 16-bit kernel's.
   double fp8_overhead_scale = 1.0;
   double saturating_units = 132;  ///< concurrent units needed to reach the full HBM rate
   double fill_units = 264;        ///< units a kernel aims for when it splits the KV (SMs x blocks)
