@@ -80,7 +80,8 @@ std::vector<Field> fields(AttentionPathParams& a) {
       {"tile_latency_per_row_ns", &a.tile_latency_per_row_s, 1e-9, core::Range::non_negative()},
       {"fp8_overlap", &a.fp8_overlap, 1, core::Range::non_negative()},
       {"idle_split_overhead", &a.idle_split_overhead, 1, core::Range{0, 1, false}},
-      {"fp8_idle_split_overhead", &a.fp8_idle_split_overhead, 1, core::Range{0, 1, false}}};
+      {"fp8_idle_split_overhead", &a.fp8_idle_split_overhead, 1, core::Range{0, 1, false}},
+      {"cta_latency_us", &a.cta_latency_s, 1e-6, core::Range::non_negative()}};
 }
 
 std::vector<Field> fields(PrefillAttentionParams& p) {

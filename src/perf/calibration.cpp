@@ -149,6 +149,7 @@ std::vector<Param> attention_params(bool tensor) {
     v.push_back(seeded(
         pre + "fp8_overlap", 1, 1.2, [path](HardwareProfile& p) { return &path(p).fp8_overlap; },
         Kind::overlap));
+    v.push_back(seeded_field("cta_latency_us", &A::cta_latency_s, 2e-6, 1e-6));
     v.push_back(seeded(
         pre + "idle_split_overhead", 1, 0.5,
         [path](HardwareProfile& p) { return &path(p).idle_split_overhead; }, Kind::fraction));

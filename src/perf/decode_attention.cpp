@@ -253,7 +253,9 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
                        (split ? 0.0 : occ.extra_waves * p.extra_wave_s);
   const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
   const double overlap = fp8.overhead && p.fp8_overlap > 0 ? p.fp8_overlap : p.overlap;
-  const double body = soft_max(std::max(t_over, t_cta), thr, overlap);
+  // A CTA's fixed latency comes before its own stream: a grid is at least that plus the stream.
+  const double body =
+      std::max(p.cta_latency_s + thr, soft_max(std::max(t_over, t_cta), thr, overlap));
   const double floor = fp8.floor ? p.fp8_floor_s : p.floor_s;
   const double combine =
       split ? p.combine_s + p.combine_per_split_s * plan.splits + p.extra_wave_s * occ.extra_waves
@@ -261,7 +263,7 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   c.seconds = floor + body + combine;
   if (floor + combine > body)
     c.bound = Bound::launch;
-  else if (std::max(t_over, t_cta) > thr)
+  else if (std::max({t_over, t_cta, p.cta_latency_s}) > thr)
     c.bound = Bound::overhead;
   else if (thr == t_hbm)
     c.bound = Bound::hbm;

@@ -1,8 +1,9 @@
 // The tensor-core decode kernel's CTA-level costs, as TensorRT-LLM's XQA runs them: every CTA of a
 // split grid pays the per-CTA overhead (AttentionPathParams::overhead_per_cta), an idle split of a
 // sliding window a share of it (idle_split_overhead); a CTA streams at most one KV tile per tile
-// latency, with resident_ctas_per_sm CTAs of an SM at a time; the fp8 kernel's overhead overlaps
-// its stream by its own exponent (fp8_overlap).
+// latency, with resident_ctas_per_sm CTAs of an SM at a time; a CTA's fixed latency precedes its
+// stream (cta_latency_s); the fp8 kernel's overhead overlaps its stream by its own exponent
+// (fp8_overlap).
 
 #include <gtest/gtest.h>
 
@@ -22,7 +23,7 @@ hw::HardwareProfile h100_xqa() {
   p.overhead_base_s = 100e-9;
   p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
   p.fp8_overhead_scale = 1;
-  p.cta_row_s = 0;
+  p.cta_row_s = p.cta_latency_s = 0;
   p.combine_s = p.combine_per_split_s = 0;
   p.saturating_units = 1;
   p.tile_latency_s = p.tile_latency_per_row_s = 0;
@@ -102,6 +103,29 @@ TEST(DecodeXqa, TileLatencyBoundsTheStreamOfFewCtas) {
   hw.sm_count = 132;
   p.resident_ctas_per_sm = 0;
   EXPECT_DOUBLE_EQ(decode_attention_cost(kLongSequence, hw).seconds, hbm_only);
+}
+
+TEST(DecodeXqa, CtaLatencyPrecedesTheStream) {
+  hw::HardwareProfile hw = h100_xqa();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
+  p.overhead_base_s = 0;
+  const double stream = decode_attention_cost(kLongSequence, hw).seconds - 1e-6;
+  p.cta_latency_s = 2e-6;
+  const OpCost c = decode_attention_cost(kLongSequence, hw);
+  EXPECT_NEAR(c.seconds, 1e-6 + 2e-6 + stream, 1e-9);
+  EXPECT_EQ(c.bound, Bound::hbm);
+  // A larger per-CTA overhead overlaps the stream instead: the latency no longer shows.
+  p.overhead_base_s = 1e-6;
+  p.overhead_per_cta = true;
+  EXPECT_NEAR(decode_attention_cost(kLongSequence, hw).seconds, 1e-6 + 64e-6, 1e-9);
+  // With no stream to follow it, the latency alone bounds the body.
+  const DecodeAttentionOp tiny{1, 2, 8, 1, 128, "bf16"};
+  p.overhead_base_s = 0;
+  hw.kernels.decode_attention.tensor_min_block_factor = 0;
+  const OpCost t = decode_attention_cost(tiny, hw);
+  EXPECT_GT(t.seconds, 1e-6 + 2e-6);
+  EXPECT_LT(t.seconds, 1e-6 + 2.1e-6);
+  EXPECT_EQ(t.bound, Bound::overhead);
 }
 
 TEST(DecodeXqa, Fp8KernelOverlapsItsOverheadByItsOwnExponent) {

@@ -115,6 +115,10 @@ struct AttentionPathParams {
   /// the fp8 kernel's shapes.
   double idle_split_overhead = 0;
   double fp8_idle_split_overhead = 0;
+  /// Fixed latency of one CTA whatever its rows (launch, load q, first KV tile, write o) that
+  /// comes before its own stream and does not overlap it: the body is at least this plus the
+  /// stream time.
+  double cta_latency_s = 0;
   /// CTAs of this kernel resident on one SM at once (its launch bounds); with tile_latency_s.
   double resident_ctas_per_sm = 0;
   /// Latency of one CTA's step over one KV tile (kv_tile_tokens), plus tile_latency_per_row_s per
