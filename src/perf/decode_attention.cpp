@@ -241,10 +241,11 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
                          (fp8.overhead ? p.fp8_overhead_scale : 1.0) +
                      p.overhead_per_group_dim_s * s.dk * s.group / 4096;
   const double idle_share = fp8.overhead ? p.fp8_idle_split_overhead : p.idle_split_overhead;
-  const double ctas_paying =
+  // Splits that pay the per-CTA overhead and the combine's per-split cost, idle ones in part.
+  const double splits_paying =
       p.overhead_per_cta ? plan.active_splits + (plan.splits - plan.active_splits) * idle_share
-                         : 1.0;
-  const double t_over = plan.units_before_split * ctas_paying * tau;
+                         : plan.splits;
+  const double t_over = plan.units_before_split * (p.overhead_per_cta ? splits_paying : 1.0) * tau;
   // One CTA's serial work on its query rows (load q, softmax, rescale, write o) is a latency
   // that more units cannot hide: it bounds the body however small the KV is.
   // Each wave after the first waits for a CTA lifetime: inside the latency chain of an unsplit
@@ -258,7 +259,7 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
       std::max(p.cta_latency_s + thr, soft_max(std::max(t_over, t_cta), thr, overlap));
   const double floor = fp8.floor ? p.fp8_floor_s : p.floor_s;
   const double combine =
-      split ? p.combine_s + p.combine_per_split_s * plan.splits + p.extra_wave_s * occ.extra_waves
+      split ? p.combine_s + p.combine_per_split_s * splits_paying + p.extra_wave_s * occ.extra_waves
             : 0;
   c.seconds = floor + body + combine;
   if (floor + combine > body)

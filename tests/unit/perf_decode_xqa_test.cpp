@@ -1,9 +1,9 @@
 // The tensor-core decode kernel's CTA-level costs, as TensorRT-LLM's XQA runs them: every CTA of a
 // split grid pays the per-CTA overhead (AttentionPathParams::overhead_per_cta), an idle split of a
-// sliding window a share of it (idle_split_overhead); a CTA streams at most one KV tile per tile
-// latency, with resident_ctas_per_sm CTAs of an SM at a time; a CTA's fixed latency precedes its
-// stream (cta_latency_s); the fp8 kernel's overhead overlaps its stream by its own exponent
-// (fp8_overlap).
+// sliding window a share of it and of the combine (idle_split_overhead); a CTA streams at most one
+// KV tile per tile latency, with resident_ctas_per_sm CTAs of an SM at a time; a CTA's fixed
+// latency precedes its stream (cta_latency_s); the fp8 kernel's overhead overlaps its stream by its
+// own exponent (fp8_overlap).
 
 #include <gtest/gtest.h>
 
@@ -53,7 +53,7 @@ TEST(DecodeXqa, EverySplitCtaPaysTheOverheadWhenPerCta) {
   EXPECT_EQ(per_cta.bound, Bound::overhead);
 }
 
-TEST(DecodeXqa, IdleWindowSplitsPayTheirShareOfTheOverhead) {
+TEST(DecodeXqa, IdleWindowSplitsPayTheirShareOfOverheadAndCombine) {
   hw::HardwareProfile hw = h100_xqa();
   hw.kernels.decode_attention.window_full_grid = true;
   hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
@@ -75,6 +75,10 @@ TEST(DecodeXqa, IdleWindowSplitsPayTheirShareOfTheOverhead) {
   fp8.kv_dtype = "fp8";
   p.fp8_idle_split_overhead = 0.25;
   EXPECT_NEAR(decode_attention_cost(fp8, hw).seconds, 1e-6 + 8 * (1 + 31 * 0.25) * 1e-6, 1e-9);
+  // The combine reads the idle splits' partials at the same share.
+  p.combine_per_split_s = 0.1e-6;
+  EXPECT_NEAR(decode_attention_cost(fp8, hw).seconds, 1e-6 + (8 + 0.1) * (1 + 31 * 0.25) * 1e-6,
+              1e-9);
 }
 
 TEST(DecodeXqa, TileLatencyBoundsTheStreamOfFewCtas) {

@@ -110,9 +110,9 @@ struct AttentionPathParams {
   /// write the partial, take the sequence's semaphore; TensorRT-LLM's XQA). When false, only the
   /// batch x heads units before the split pay it.
   bool overhead_per_cta = false;
-  /// With overhead_per_cta: the fraction of the per-CTA overhead that an idle split of a sliding
-  /// window pays (it finds no attended token and skips its KV loop), for 16-bit caches and for
-  /// the fp8 kernel's shapes.
+  /// With overhead_per_cta: the fraction of the per-CTA overhead and of the combine's per-split
+  /// cost that an idle split of a sliding window pays (it finds no attended token and skips its
+  /// KV loop), for 16-bit caches and for the fp8 kernel's shapes.
   double idle_split_overhead = 0;
   double fp8_idle_split_overhead = 0;
   /// Fixed latency of one CTA whatever its rows (launch, load q, first KV tile, write o) that
