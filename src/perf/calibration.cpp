@@ -142,7 +142,8 @@ std::vector<Param> attention_params(bool tensor) {
   // and 143, stand-ins for the waves the model lacked. So are its blocks per SM (never fitted).
   // Its KV tile and wave lifetime stay fitted.
   // The tensor-core kernel's CTAs per SM are its launch bounds (2 on sm90), never fitted; its tile
-  // latency and the fp8 kernel's overlap are fitted.
+  // latency, CTA latency, idle-split shares and the fp8 kernel's overlap are fitted (a term whose
+  // mechanism a profile leaves off has no gradient and stays where it is).
   if (tensor) {
     v.push_back(seeded_field("tile_latency_ns", &A::tile_latency_s, 700e-9, 1e-9));
     v.push_back(seeded_field("tile_latency_per_row_ns", &A::tile_latency_per_row_s, 20e-9, 1e-9));

@@ -139,9 +139,10 @@ struct DecodeAttentionParams {
   bool window_full_grid = false;
   /// Shapes that get the tensor-core path's fp8-cache constants (0: every shape). Its shorter
   /// launch floor (fp8_floor_us) needs head dim >= `fp8_min_head_dim`; its per-unit overhead
-  /// scale (fp8_overhead_scale) and idle-split cost (fp8_window_split_tokens) need query rows x
-  /// head dim per CTA <= `fp8_max_group_dim`. Other narrow-cache shapes pay the 16-bit kernel's
-  /// constants, over the narrow bytes. Measured on TensorRT-LLM's H100 decode kernels.
+  /// scale (fp8_overhead_scale), overlap (fp8_overlap) and idle-split costs
+  /// (fp8_window_split_tokens, fp8_idle_split_overhead) need query rows x head dim per CTA <=
+  /// `fp8_max_group_dim`. Other narrow-cache shapes pay the 16-bit kernel's constants, over the
+  /// narrow bytes. Measured on TensorRT-LLM's H100 decode kernels.
   double fp8_min_head_dim = 0;
   double fp8_max_group_dim = 0;
   /// Grouped-query shapes run on the tensor-core kernel only when it fills the machine:

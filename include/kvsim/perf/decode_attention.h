@@ -37,7 +37,8 @@ struct DecodeAttentionPlan {
   double padded_tokens = 0;  ///< attended tokens rounded up to whole KV tiles per split
   double tile_tokens = 0;    ///< KV tokens per tile at this head dim
   /// Splits that hold attended tokens: all of them, except under a sliding window planned over
-  /// the whole sequence, where the rest only pay `window_split_tokens`.
+  /// the whole sequence, where the rest are idle (they stream `window_split_tokens` and pay
+  /// `idle_split_overhead` of the per-CTA overhead and of the combine's per-split cost).
   double active_splits = 1;
 };
 
