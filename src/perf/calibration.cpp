@@ -109,9 +109,10 @@ std::vector<Param> attention_params(bool tensor) {
                  [path, member](HardwareProfile& p) { return &(path(p).*member); }};
   };
   auto seeded_field = [&](const char* name, double hw::AttentionPathParams::*member, double seed,
-                          double scale = 1) {
-    return seeded(pre + name, scale, seed,
-                  [path, member](HardwareProfile& p) { return &(path(p).*member); });
+                          double scale = 1, Kind kind = Kind::positive) {
+    return seeded(
+        pre + name, scale, seed, [path, member](HardwareProfile& p) { return &(path(p).*member); },
+        kind);
   };
   using A = hw::AttentionPathParams;
   std::vector<Param> v = {
@@ -147,16 +148,12 @@ std::vector<Param> attention_params(bool tensor) {
   if (tensor) {
     v.push_back(seeded_field("tile_latency_ns", &A::tile_latency_s, 700e-9, 1e-9));
     v.push_back(seeded_field("tile_latency_per_row_ns", &A::tile_latency_per_row_s, 20e-9, 1e-9));
-    v.push_back(seeded(
-        pre + "fp8_overlap", 1, 1.2, [path](HardwareProfile& p) { return &path(p).fp8_overlap; },
-        Kind::overlap));
+    v.push_back(seeded_field("fp8_overlap", &A::fp8_overlap, 1.2, 1, Kind::overlap));
     v.push_back(seeded_field("cta_latency_us", &A::cta_latency_s, 2e-6, 1e-6));
-    v.push_back(seeded(
-        pre + "idle_split_overhead", 1, 0.5,
-        [path](HardwareProfile& p) { return &path(p).idle_split_overhead; }, Kind::fraction));
-    v.push_back(seeded(
-        pre + "fp8_idle_split_overhead", 1, 0.5,
-        [path](HardwareProfile& p) { return &path(p).fp8_idle_split_overhead; }, Kind::fraction));
+    v.push_back(
+        seeded_field("idle_split_overhead", &A::idle_split_overhead, 0.5, 1, Kind::fraction));
+    v.push_back(seeded_field("fp8_idle_split_overhead", &A::fp8_idle_split_overhead, 0.5, 1,
+                             Kind::fraction));
   }
   if (!tensor) {
     v.push_back(field("kv_tile_tokens", 1, Kind::positive, &A::kv_tile_tokens));
