@@ -115,20 +115,36 @@ Occupancy occupancy(double units_before_split, double splits, const hw::Attentio
   return o;
 }
 
-/// The stream time when each CTA's loads in flight, not HBM, set its pace: one KV tile per tile
-/// latency, and an SM runs resident_ctas_per_sm CTAs at a time, so its CTAs beyond those wait.
-/// 0 when the path has no such bound.
-double tile_latency_bound(const DecodeAttentionPlan& plan, const hw::AttentionPathParams& p,
-                          double rows, double units, const hw::HardwareProfile& hw) {
-  if (p.tile_latency_s <= 0 || p.resident_ctas_per_sm <= 0) return 0;
-  const double tiles_per_cta = plan.padded_tokens / (plan.splits * plan.tile_tokens);
-  const double turns = std::ceil(units / (p.resident_ctas_per_sm * hw.sm_count));
-  return turns * tiles_per_cta * (p.tile_latency_s + p.tile_latency_per_row_s * rows);
-}
-
 /// MMHA sizes its per-head thread layout for the head dim rounded up to a power of two (dh_max).
 double pow2_ceil(double x) {
   return std::exp2(std::ceil(std::log2(x)));
+}
+
+/// The head dim a kernel computes over, which can exceed the cached one. XQA (tensor path) pads a
+/// head to 64, 128 or 256 elements (`headElems` in its mha.h: head dim 192 runs as 256); MMHA
+/// (CUDA-core path) lays its threads out for dh_max, the head dim rounded up to a power of two
+/// (at least 32). MLA's latent head is computed as is. Only compute and per-CTA latencies scale
+/// with it: the cache holds, and HBM moves, the real head dim.
+double kernel_head_dim(const Shape& s, bool tensor_path, bool mla) {
+  if (mla) return s.dk;
+  return std::max(tensor_path ? 64.0 : 32.0, pow2_ceil(s.dk));
+}
+
+/// The stream time when each CTA's loads in flight, not HBM, set its pace: one KV tile per tile
+/// latency, and an SM runs resident_ctas_per_sm CTAs at a time, so its CTAs beyond those wait.
+/// The tile latency is the path's figure at a kernel head dim of 128, scaled by the kernel head
+/// dim: a tile's QK and PV MMAs run along it, and XQA splits a tile's PV product over
+/// 256 / head-dim warp groups (mha.cu `gemm1NbWarpGrps`: 2 at 128, 1 at 256), so each group's
+/// serial share of the tile grows with the head dim.
+/// 0 when the path has no such bound.
+double tile_latency_bound(const DecodeAttentionPlan& plan, const hw::AttentionPathParams& p,
+                          double rows, double units, double kernel_dk,
+                          const hw::HardwareProfile& hw) {
+  if (p.tile_latency_s <= 0 || p.resident_ctas_per_sm <= 0) return 0;
+  const double tiles_per_cta = plan.padded_tokens / (plan.splits * plan.tile_tokens);
+  const double turns = std::ceil(units / (p.resident_ctas_per_sm * hw.sm_count));
+  return turns * tiles_per_cta * (p.tile_latency_s + p.tile_latency_per_row_s * rows) * kernel_dk /
+         128;
 }
 
 }  // namespace
@@ -212,13 +228,15 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
       s.b * s.lq * s.hq * (s.dk + s.dv) * kActBytes + block_table_bytes(op, s) + partials;
   const double rows = s.group * s.lq;
   const double pad_rows = plan.tensor_path ? std::max(16.0, std::ceil(rows / 16) * 16) / rows : 1.0;
-  const double flops = 2 * s.b * s.lq * s.hq * lp * (s.dk + s.dv);
+  // Both paths multiply over the kernel head dim (MLA: the latent key and value as they are).
+  const double kdk = kernel_head_dim(s, plan.tensor_path, op.is_mla());
+  const double flops = 2 * s.b * s.lq * s.hq * lp * (op.is_mla() ? s.dk + s.dv : 2 * kdk);
 
   const double units = plan.units_before_split * plan.splits;
   const Occupancy occ = occupancy(plan.units_before_split, plan.splits, p, hw);
   const double t_hbm = std::max(
       (kv_bytes + other_bytes) * (occ.hbm_slots / units) / (hw.hbm.bandwidth_bytes_s * p.hbm),
-      tile_latency_bound(plan, p, rows, units, hw));
+      tile_latency_bound(plan, p, rows, units, kdk, hw));
   const double l2_rate =
       (hw.l2.present ? hw.l2.bandwidth_bytes_s : hw.hbm.bandwidth_bytes_s) * hw.efficiency.l2;
   const double t_l2 = occ.wave_pad * kv_bytes * (plan.tensor_path ? 1.0 : s.group) / l2_rate;
@@ -237,9 +255,9 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   const Fp8Constants fp8 = fp8_constants(s, dp, plan.tensor_path);
   // The fp8 kernel's lower overhead is in its fixed part; its per-group-dim term is the 16-bit
   // kernel's (fitted with a scale of its own, that settles at 0.83, no better than 1).
-  const double tau = (p.overhead_base_s + p.overhead_per_head_dim_s * s.dk / 128) *
+  const double tau = (p.overhead_base_s + p.overhead_per_head_dim_s * kdk / 128) *
                          (fp8.overhead ? p.fp8_overhead_scale : 1.0) +
-                     p.overhead_per_group_dim_s * s.dk * s.group / 4096;
+                     p.overhead_per_group_dim_s * kdk * s.group / 4096;
   const double idle_share = fp8.overhead ? p.fp8_idle_split_overhead : p.idle_split_overhead;
   // Splits that pay the per-CTA overhead and the combine's per-split cost, idle ones in part.
   const double splits_paying =
@@ -250,7 +268,7 @@ OpCost decode_attention_cost(const DecodeAttentionOp& op, const hw::HardwareProf
   // that more units cannot hide: it bounds the body however small the KV is.
   // Each wave after the first waits for a CTA lifetime: inside the latency chain of an unsplit
   // grid, after the body of a split one (the combine waits for the last wave's partials).
-  const double t_cta = p.cta_row_s * (plan.tensor_path ? rows : 1.0) * s.dk / 128 +
+  const double t_cta = p.cta_row_s * (plan.tensor_path ? rows : 1.0) * kdk / 128 +
                        (split ? 0.0 : occ.extra_waves * p.extra_wave_s);
   const double thr = std::max({t_hbm, t_l2, t_comp + t_deq});
   const double overlap = fp8.overhead && p.fp8_overlap > 0 ? p.fp8_overlap : p.overlap;

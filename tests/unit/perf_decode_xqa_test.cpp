@@ -153,5 +153,62 @@ TEST(DecodeXqa, Fp8KernelOverlapsItsOverheadByItsOwnExponent) {
   EXPECT_NEAR(decode_attention_cost(fp8, hw).seconds, 1e-6 + overhead, 1e-9);
 }
 
+TEST(DecodeXqa, HeadDim192RunsAsTheKernelHeadDim256) {
+  hw::HardwareProfile hw = h100_xqa();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
+  p.overhead_base_s = 0;
+  p.overhead_per_head_dim_s = 1e-6;  // per CTA, at a kernel head dim of 128
+  hw.kernels.decode_attention.tensor_min_block_factor = 0;
+  // 4 units of group 8 over 2 tokens: no split, a stream far below the overhead.
+  const auto tiny = [](int64_t head_dim) {
+    return DecodeAttentionOp{4, 2, 8, 1, head_dim, "bf16"};
+  };
+  ASSERT_TRUE(plan_decode_attention(tiny(192), hw).tensor_path);
+  // XQA pads a head of 192 to 256 elements: it pays what 256 does, twice what 128 does.
+  EXPECT_NEAR(decode_attention_cost(tiny(128), hw).seconds, 1e-6 + 4 * 1e-6, 1e-9);
+  EXPECT_NEAR(decode_attention_cost(tiny(192), hw).seconds, 1e-6 + 4 * 2e-6, 1e-9);
+  EXPECT_NEAR(decode_attention_cost(tiny(256), hw).seconds, 1e-6 + 4 * 2e-6, 1e-9);
+  // ... and 64 is its smallest head.
+  EXPECT_NEAR(decode_attention_cost(tiny(32), hw).seconds, 1e-6 + 4 * 0.5e-6, 1e-9);
+  // The bytes moved stay the real head dim's.
+  EXPECT_DOUBLE_EQ(decode_attention_cost(tiny(192), hw).work.level(Level::hbm),
+                   decode_attention_work(tiny(192)).level(Level::hbm));
+  EXPECT_LT(decode_attention_work(tiny(192)).level(Level::hbm),
+            decode_attention_work(tiny(256)).level(Level::hbm));
+}
+
+TEST(DecodeXqa, TileLatencyGrowsWithTheKernelHeadDim) {
+  hw::HardwareProfile hw = h100_xqa();
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.tensor;
+  p.overhead_base_s = 0;
+  p.tile_latency_s = 1e-6;
+  p.resident_ctas_per_sm = 2;
+  // kLongSequence at head dim 256: 64 CTAs of 16 tiles; 67 MB of KV stream in ~22 us, while
+  // 16 tiles at 2 x 1 us take 32 us.
+  DecodeAttentionOp wide = kLongSequence;
+  wide.head_dim = 256;
+  EXPECT_NEAR(decode_attention_cost(kLongSequence, hw).seconds, 1e-6 + 16e-6, 1e-9);
+  EXPECT_NEAR(decode_attention_cost(wide, hw).seconds, 1e-6 + 32e-6, 1e-9);
+  wide.head_dim = 192;
+  EXPECT_NEAR(decode_attention_cost(wide, hw).seconds, 1e-6 + 32e-6, 1e-9);
+}
+
+TEST(DecodeMmha, CudaCorePathLatencyRunsAtDhMax) {
+  hw::HardwareProfile hw = hw::load_hardware("h100-sxm");
+  hw::AttentionPathParams& p = hw.kernels.decode_attention.cuda_core;
+  p.floor_s = p.fp8_floor_s = 1e-6;
+  p.overhead_base_s = p.overhead_per_head_dim_s = p.overhead_per_group_dim_s = 0;
+  p.extra_wave_s = 0;
+  p.overlap = 64;
+  p.cta_row_s = 4e-6;  // one CTA's serial work at a head dim of 128
+  // MHA, batch 1, 8 heads over 2 tokens: the CUDA-core kernel, no split.
+  const auto mha = [](int64_t head_dim) { return DecodeAttentionOp{1, 2, 8, 8, head_dim, "bf16"}; };
+  ASSERT_FALSE(plan_decode_attention(mha(96), hw).tensor_path);
+  ASSERT_DOUBLE_EQ(plan_decode_attention(mha(96), hw).splits, 1);
+  // dh_max: 96 -> 128, 160 -> 256.
+  EXPECT_NEAR(decode_attention_cost(mha(96), hw).seconds, 1e-6 + 4e-6, 1e-8);
+  EXPECT_NEAR(decode_attention_cost(mha(160), hw).seconds, 1e-6 + 8e-6, 1e-8);
+}
+
 }  // namespace
 }  // namespace kvsim::perf

@@ -54,12 +54,14 @@ struct ElementwiseKernelParams {
 };
 
 /// One code path of a decode-attention kernel (tensor-core grouped heads, or CUDA-core per head).
+/// "Kernel head dim" below is the head dim the kernel computes over: XQA pads a head to 64, 128 or
+/// 256 elements, MMHA lays its threads out for the next power of two (perf/decode_attention.cpp).
 struct AttentionPathParams {
   double floor_s = 8e-6;
   double fp8_floor_s = 8e-6;
   double overhead_base_s = 10e-9;          ///< per work unit, amortised over the machine
-  double overhead_per_head_dim_s = 1e-9;   ///< x head_dim / 128
-  double overhead_per_group_dim_s = 1e-9;  ///< x head_dim x group / 4096
+  double overhead_per_head_dim_s = 1e-9;   ///< x kernel head dim / 128
+  double overhead_per_group_dim_s = 1e-9;  ///< x kernel head dim x group / 4096
   /// Scales the fp8 kernel's fixed per-unit overhead (base and head-dim terms); its per-group-dim
   /// term is the 16-bit kernel's.
   double fp8_overhead_scale = 1.0;
@@ -76,7 +78,8 @@ struct AttentionPathParams {
   /// still streams before it finds nothing to do; bf16/fp16 caches and quantised caches.
   double window_split_tokens = 0;
   double fp8_window_split_tokens = 0;
-  /// Serial time of one CTA per query row it holds, per 128 head dims (not hidden by more units).
+  /// Serial time of one CTA per query row it holds, per 128 kernel head dims (not hidden by more
+  /// units).
   double cta_row_s = 0;
   /// Caps the splits of one sequence at round(sqrt(factor x splits)) so the final reduction
   /// does not dominate (0: no cap); a grid-planning constant of the kernel, not fitted.
@@ -122,9 +125,9 @@ struct AttentionPathParams {
   /// CTAs of this kernel resident on one SM at once (its launch bounds); with tile_latency_s.
   double resident_ctas_per_sm = 0;
   /// Latency of one CTA's step over one KV tile (kv_tile_tokens), plus tile_latency_per_row_s per
-  /// query row it holds, when its few loads in flight, not HBM, set the pace: a CTA then streams
-  /// at most one tile per latency, and an SM's CTAs beyond resident_ctas_per_sm wait their turn.
-  /// 0: no such bound.
+  /// query row it holds, at a kernel head dim of 128 and scaling with it, when its few loads in
+  /// flight, not HBM, set the pace: a CTA then streams at most one tile per latency, and an SM's
+  /// CTAs beyond resident_ctas_per_sm wait their turn. 0: no such bound.
   double tile_latency_s = 0;
   double tile_latency_per_row_s = 0;
   /// The overlap exponent of the fp8 kernel's overhead with its stream, on shapes that get its
