@@ -115,7 +115,7 @@ Occupancy occupancy(double units_before_split, double splits, const hw::Attentio
   return o;
 }
 
-/// MMHA sizes its per-head thread layout for the head dim rounded up to a power of two (dh_max).
+/// The smallest power of two >= x: how both decode kernels size a head (see kernel_head_dim).
 double pow2_ceil(double x) {
   return std::exp2(std::ceil(std::log2(x)));
 }
