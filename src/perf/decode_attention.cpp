@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "kvsim/perf/kv_precision.h"
@@ -116,8 +117,10 @@ Occupancy occupancy(double units_before_split, double splits, const hw::Attentio
 }
 
 /// The smallest power of two >= x: how both decode kernels size a head (see kernel_head_dim).
+/// Head dims are whole numbers; integer arithmetic keeps this exact and off the libm path, as it
+/// runs for every decode cost.
 double pow2_ceil(double x) {
-  return std::exp2(std::ceil(std::log2(x)));
+  return static_cast<double>(std::bit_ceil(static_cast<uint64_t>(std::ceil(x))));
 }
 
 /// The head dim a kernel computes over, which can exceed the cached one. XQA (tensor path) pads a

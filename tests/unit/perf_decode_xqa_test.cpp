@@ -3,7 +3,8 @@
 // sliding window a share of it and of the combine (idle_split_overhead); a CTA streams at most one
 // KV tile per tile latency, with resident_ctas_per_sm CTAs of an SM at a time; a CTA's fixed
 // latency precedes its stream (cta_latency_s); the fp8 kernel's overhead overlaps its stream by its
-// own exponent (fp8_overlap).
+// own exponent (fp8_overlap). Both decode kernels compute over a padded head dim: XQA's headElems
+// (64, 128 or 256) and MMHA's dh_max (a power of two), the latter checked here too.
 
 #include <gtest/gtest.h>
 
